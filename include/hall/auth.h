@@ -1,0 +1,75 @@
+/*
+ * auth.h - staff, roles and passwords.
+ *
+ * Passwords are hashed with yescrypt (libxcrypt, "$y$"), never stored in
+ * clear.  Roles: a clerk serves customers; a manager also approves
+ * reversals, signs off daily closes and exports every clerk's data; an
+ * admin manages users and rules.  Role checks live here, in the core.
+ */
+#ifndef HALL_AUTH_H
+#define HALL_AUTH_H
+
+#include <stdbool.h>
+
+#include "hall/err.h"
+#include "hall/store.h"
+
+enum hall_role { ROLE_CLERK = 0, ROLE_MANAGER = 1, ROLE_ADMIN = 2 };
+
+#define AUTH_PASSWORD_MIN 8
+#define AUTH_ID_MAX 16
+
+struct hall_user {
+	char id[AUTH_ID_MAX + 1];   /* staff id: 1-16 digits or letters */
+	char name[192];
+	enum hall_role role;
+	bool active;
+	bool must_change;           /* forced change at next login */
+};
+
+/* The person at the counter: who, in which role, at which counter. */
+struct hall_actor {
+	struct hall_user user;
+	int counter;                /* counter (window) number, 1-99 */
+};
+
+const char *auth_role_key(enum hall_role r);      /* "clerk" ... */
+const char *auth_role_label(enum hall_role r);    /* 营业员 / Clerk ... */
+int auth_role_parse(const char *key, enum hall_role *out);
+
+/* Hash a password with a fresh salt; out needs 128 bytes. */
+int auth_hash(const char *password, char *out, size_t outsz,
+              struct hall_err *err);
+/* Constant-time check of password against a stored hash. */
+bool auth_verify(const char *password, const char *hash);
+
+/* Check id + password and fill *out.  Wrong password, unknown id and
+ * inactive user all give HALL_EAUTH with the same message. */
+int auth_login(struct store *s, const char *id, const char *password,
+               struct hall_user *out, struct hall_err *err);
+
+/* Look a user up without a password (for display). */
+int auth_user_get(struct store *s, const char *id, struct hall_user *out,
+                  struct hall_err *err);
+
+/* User management: actor must be an admin (except on an empty store, where
+ * the first user added is allowed and must be an admin). */
+int auth_user_add(struct store *s, const struct hall_actor *actor,
+                  const char *id, const char *name, enum hall_role role,
+                  const char *password, struct hall_err *err);
+/* Set a password: an admin for anyone (forces a change at next login),
+ * or a user for themselves. */
+int auth_user_passwd(struct store *s, const struct hall_actor *actor,
+                     const char *id, const char *password,
+                     struct hall_err *err);
+/* Call fn for every user in id order. */
+int auth_user_list(struct store *s,
+                   void (*fn)(void *ud, const struct hall_user *u), void *ud,
+                   struct hall_err *err);
+
+/* Role checks: HALL_OK or HALL_EPERM with a message naming the action. */
+int auth_require(const struct hall_actor *actor, enum hall_role min_role,
+                 const char *what_zh, const char *what_en,
+                 struct hall_err *err);
+
+#endif

@@ -1,0 +1,408 @@
+/* auth.c - staff accounts, roles and yescrypt password hashes. */
+#include "hall/auth.h"
+
+#include <crypt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hall/utf8.h"
+
+#define AUTH_MAX_FAILED 5
+#define AUTH_LOCK_MINUTES 15
+
+static const struct {
+	const char *key, *zh, *en;
+} roles[] = {
+	[ROLE_CLERK] = { "clerk", "营业员", "Clerk" },
+	[ROLE_MANAGER] = { "manager", "班长/主任", "Manager" },
+	[ROLE_ADMIN] = { "admin", "系统管理员", "Administrator" },
+};
+
+const char *auth_role_key(enum hall_role r)
+{
+	return roles[r].key;
+}
+
+const char *auth_role_label(enum hall_role r)
+{
+	return hall_tr(roles[r].zh, roles[r].en);
+}
+
+int auth_role_parse(const char *key, enum hall_role *out)
+{
+	for (int i = 0; i <= ROLE_ADMIN; i++)
+		if (key && strcmp(key, roles[i].key) == 0) {
+			*out = (enum hall_role)i;
+			return HALL_OK;
+		}
+	return HALL_EINVAL;
+}
+
+int auth_hash(const char *password, char *out, size_t outsz,
+              struct hall_err *err)
+{
+	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+	if (!crypt_gensalt_rn("$y$", 0, NULL, 0, salt, sizeof salt))
+		return hall_err_set(err, HALL_EIO, NULL, "无法生成密码盐",
+		                    "cannot make a password salt");
+	struct crypt_data *cd = calloc(1, sizeof *cd);
+	if (!cd)
+		return hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+	const char *h = crypt_rn(password, salt, cd, (int)sizeof *cd);
+	int rc = HALL_OK;
+	if (!h || h[0] == '*' || strlen(h) >= outsz)
+		rc = hall_err_set(err, HALL_EIO, NULL, "无法计算密码散列",
+		                  "cannot hash the password");
+	else
+		memcpy(out, h, strlen(h) + 1);
+	explicit_bzero(cd, sizeof *cd);
+	free(cd);
+	return rc;
+}
+
+bool auth_verify(const char *password, const char *hash)
+{
+	if (!password || !hash || hash[0] != '$')
+		return false;
+	struct crypt_data *cd = calloc(1, sizeof *cd);
+	if (!cd)
+		return false;
+	const char *h = crypt_rn(password, hash, cd, (int)sizeof *cd);
+	bool ok = false;
+	if (h && h[0] != '*') {
+		size_t n = strlen(hash);
+		if (strlen(h) == n) {
+			unsigned char diff = 0;
+			for (size_t i = 0; i < n; i++)
+				diff |= (unsigned char)(h[i] ^ hash[i]);
+			ok = diff == 0;
+		}
+	}
+	explicit_bzero(cd, sizeof *cd);
+	free(cd);
+	return ok;
+}
+
+static int check_id(const char *id, struct hall_err *err)
+{
+	size_t n = id ? strlen(id) : 0;
+	bool ok = n >= 1 && n <= AUTH_ID_MAX;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'z') ||
+		     (id[i] >= 'A' && id[i] <= 'Z');
+	if (!ok)
+		return hall_err_set(err, HALL_EINVAL, "id",
+			"工号：应为1至16位数字或字母", "staff id: 1 to 16 digits or letters");
+	return HALL_OK;
+}
+
+static int check_password(const char *pw, struct hall_err *err)
+{
+	size_t n = pw ? utf8_chars(pw) : 0;
+	if (!pw || !utf8_valid(pw, strlen(pw)) || n < AUTH_PASSWORD_MIN ||
+	    n > 128 || utf8_has_control(pw, false))
+		return hall_err_set(err, HALL_EINVAL, "password",
+			"密码：至少%d个字符，不含控制字符",
+			"password: at least %d characters, no control characters",
+			AUTH_PASSWORD_MIN);
+	return HALL_OK;
+}
+
+static void row_user(sqlite3_stmt *st, struct hall_user *u)
+{
+	memset(u, 0, sizeof *u);
+	snprintf(u->id, sizeof u->id, "%s", (const char *)sqlite3_column_text(st, 0));
+	snprintf(u->name, sizeof u->name, "%s", (const char *)sqlite3_column_text(st, 1));
+	if (auth_role_parse((const char *)sqlite3_column_text(st, 2), &u->role) != HALL_OK)
+		u->role = ROLE_CLERK;
+	u->active = sqlite3_column_int(st, 3) != 0;
+	u->must_change = sqlite3_column_int(st, 4) != 0;
+}
+
+#define USER_COLS "id, name, role, active, must_change"
+
+int auth_user_get(struct store *s, const char *id, struct hall_user *out,
+                  struct hall_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS " FROM staff WHERE id = ?1", err);
+	if (!st)
+		return err ? err->code : HALL_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		row_user(st, out);
+		sqlite3_reset(st);
+		return HALL_OK;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_error(s, rc, "查找工号", "looking up the staff id", err);
+	return hall_err_set(err, HALL_ENOTFOUND, "id", "工号 %s 不存在",
+	                    "no staff with id %s", id);
+}
+
+/* Minutes-resolution lock time "YYYY-MM-DDTHH:MM:SSZ" compared as text. */
+static void lock_until(char out[21])
+{
+	char now[21];
+	store_now_utc(now);
+	struct tm tm = { 0 };
+	sscanf(now, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon,
+	       &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm) + AUTH_LOCK_MINUTES * 60;
+	gmtime_r(&t, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A real hash to check unknown ids against, so that a wrong id costs as
+ * long as a wrong password. */
+static const char *dummy_hash(void)
+{
+	static char h[128];
+	if (!h[0] && auth_hash("not-a-password", h, sizeof h, NULL) != HALL_OK)
+		h[0] = '\0';
+	return h;
+}
+
+static int auth_fail(struct hall_err *err)
+{
+	return hall_err_set(err, HALL_EAUTH, "password",
+		"工号或密码错误", "wrong staff id or password");
+}
+
+int auth_login(struct store *s, const char *id, const char *password,
+               struct hall_user *out, struct hall_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s,
+		"SELECT " USER_COLS ", pw_hash, failed_logins, locked_until"
+		" FROM staff WHERE id = ?1", err);
+	if (!st)
+		return err ? err->code : HALL_EDB;
+	sqlite3_bind_text(st, 1, id ? id : "", -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return store_error(s, rc, "登录", "logging in", err);
+		/* spend the same time as a real check: no user enumeration */
+		auth_verify(password ? password : "", dummy_hash());
+		return auth_fail(err);
+	}
+	struct hall_user u;
+	row_user(st, &u);
+	char hash[160], locked[24] = "";
+	snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 5));
+	if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+		snprintf(locked, sizeof locked, "%s", (const char *)sqlite3_column_text(st, 7));
+	sqlite3_reset(st);
+
+	char now[21];
+	store_now_utc(now);
+	if (locked[0] && strcmp(now, locked) < 0) {
+		char local[17];
+		store_local_time(locked, local);
+		return hall_err_set(err, HALL_EAUTH, "id",
+			"工号 %s 因多次密码错误已锁定，%s 后再试，或请管理员重置密码",
+			"staff id %s is locked after repeated wrong passwords; try after %s or ask an administrator to reset it",
+			id, local);
+	}
+	bool ok = u.active && auth_verify(password ? password : "", hash);
+	if (store_readonly(s))
+		return ok ? (*out = u, HALL_OK) : auth_fail(err);
+	int brc = store_begin(s, err);
+	if (brc != HALL_OK)
+		return brc;
+	if (ok)
+		st = store_stmt(s, "UPDATE staff SET failed_logins = 0, locked_until = NULL"
+		                   " WHERE id = ?1", err);
+	else
+		st = store_stmt(s, "UPDATE staff SET failed_logins = failed_logins + 1,"
+		                   " locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3"
+		                   " ELSE locked_until END WHERE id = ?1", err);
+	if (!st) {
+		store_rollback(s);
+		return err ? err->code : HALL_EDB;
+	}
+	char until[21];
+	lock_until(until);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (!ok) {
+		sqlite3_bind_int(st, 2, AUTH_MAX_FAILED);
+		sqlite3_bind_text(st, 3, until, -1, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_rollback(s);
+		return store_error(s, rc, "登录", "logging in", err);
+	}
+	brc = store_commit(s, err);
+	if (brc != HALL_OK)
+		return brc;
+	if (!ok)
+		return auth_fail(err);
+	*out = u;
+	return HALL_OK;
+}
+
+int auth_require(const struct hall_actor *actor, enum hall_role min_role,
+                 const char *what_zh, const char *what_en,
+                 struct hall_err *err)
+{
+	if (actor && actor->user.active && actor->user.role >= min_role)
+		return HALL_OK;
+	/* "%.0s" skips the Chinese arguments in the English text */
+	return hall_err_set(err, HALL_EPERM, NULL,
+		"无权%s：需要%s权限", "%.0s%.0snot allowed to %s: needs the %s role",
+		what_zh, roles[min_role].zh, what_en, roles[min_role].en);
+}
+
+static int staff_count(struct store *s, int64_t *n, struct hall_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM staff", err);
+	if (!st)
+		return err ? err->code : HALL_EDB;
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? HALL_OK : store_error(s, rc, "读取工号", "reading staff", err);
+}
+
+int auth_user_add(struct store *s, const struct hall_actor *actor,
+                  const char *id, const char *name, enum hall_role role,
+                  const char *password, struct hall_err *err)
+{
+	int rc;
+	if ((rc = check_id(id, err)) != HALL_OK || (rc = check_password(password, err)) != HALL_OK)
+		return rc;
+	size_t n = name ? utf8_chars(name) : 0;
+	if (!name || !utf8_valid(name, strlen(name)) || n < 1 || n > 30 ||
+	    utf8_has_control(name, false))
+		return hall_err_set(err, HALL_EINVAL, "name",
+			"姓名：应为1至30个字符", "name: 1 to 30 characters");
+	char hash[128];
+	if ((rc = auth_hash(password, hash, sizeof hash, err)) != HALL_OK)
+		return rc;
+	if ((rc = store_begin(s, err)) != HALL_OK)
+		return rc;
+	int64_t count = 0;
+	if ((rc = staff_count(s, &count, err)) != HALL_OK)
+		goto fail;
+	if (count == 0 && role != ROLE_ADMIN) {
+		rc = hall_err_set(err, HALL_EPERM, "role",
+			"第一个用户必须是系统管理员（admin）",
+			"the first user must be an administrator (admin)");
+		goto fail;
+	}
+	if (count > 0 && (rc = auth_require(actor, ROLE_ADMIN, "管理用户",
+	                                    "manage users", err)) != HALL_OK)
+		goto fail;
+	char now[21];
+	store_now_utc(now);
+	sqlite3_stmt *st = store_stmt(s,
+		"INSERT INTO staff(id, name, role, pw_hash, must_change, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT(id) DO NOTHING", err);
+	if (!st) {
+		rc = err ? err->code : HALL_EDB;
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, roles[role].key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, count > 0);  /* the first admin chose it */
+	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		rc = store_error(s, src, "添加用户", "adding the user", err);
+		goto fail;
+	}
+	if (sqlite3_changes(store_db(s)) == 0) {
+		rc = hall_err_set(err, HALL_EEXIST, "id", "工号 %s 已存在",
+		                  "staff id %s already exists", id);
+		goto fail;
+	}
+	rc = store_journal_row(s, "staff.add", "staff",
+	                       sqlite3_last_insert_rowid(store_db(s)),
+	                       actor ? actor->user.id : id,
+	                       actor ? actor->counter : 0, err);
+	if (rc != HALL_OK)
+		goto fail;
+	return store_commit(s, err);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+int auth_user_passwd(struct store *s, const struct hall_actor *actor,
+                     const char *id, const char *password,
+                     struct hall_err *err)
+{
+	int rc;
+	bool self = actor && strcmp(actor->user.id, id) == 0;
+	if (!self && (rc = auth_require(actor, ROLE_ADMIN, "重置他人密码",
+	                                "reset another user's password", err)) != HALL_OK)
+		return rc;
+	if ((rc = check_password(password, err)) != HALL_OK)
+		return rc;
+	char hash[128];
+	if ((rc = auth_hash(password, hash, sizeof hash, err)) != HALL_OK)
+		return rc;
+	if ((rc = store_begin(s, err)) != HALL_OK)
+		return rc;
+	char now[21];
+	store_now_utc(now);
+	sqlite3_stmt *st = store_stmt(s,
+		"UPDATE staff SET pw_hash = ?2, must_change = ?3, failed_logins = 0,"
+		" locked_until = NULL, updated_at = ?4 WHERE id = ?1 RETURNING rowid", err);
+	if (!st) {
+		store_rollback(s);
+		return err ? err->code : HALL_EDB;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, !self);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	int src = sqlite3_step(st);
+	int64_t rowid = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (src == SQLITE_DONE) {
+		store_rollback(s);
+		return hall_err_set(err, HALL_ENOTFOUND, "id", "工号 %s 不存在",
+		                    "no staff with id %s", id);
+	}
+	if (src != SQLITE_ROW) {
+		store_rollback(s);
+		return store_error(s, src, "修改密码", "changing the password", err);
+	}
+	rc = store_journal_row(s, "staff.passwd", "staff", rowid,
+	                       actor ? actor->user.id : id,
+	                       actor ? actor->counter : 0, err);
+	if (rc != HALL_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
+}
+
+int auth_user_list(struct store *s,
+                   void (*fn)(void *ud, const struct hall_user *u), void *ud,
+                   struct hall_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS " FROM staff ORDER BY id", err);
+	if (!st)
+		return err ? err->code : HALL_EDB;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct hall_user u;
+		row_user(st, &u);
+		fn(ud, &u);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? HALL_OK : store_error(s, rc, "列出用户", "listing users", err);
+}

@@ -1,0 +1,654 @@
+/* store.c - opening, creating and migrating the hall store; transactions,
+ * counters, the journal and meta values. */
+#include "hall/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fts.h"
+#include "sbuf.h"
+#include "schema.h"
+#include "hall/utf8.h"
+
+#define STMT_CACHE 96
+
+struct stmt_slot {
+	const char *sql;      /* the caller's string (compared by content) */
+	sqlite3_stmt *st;
+};
+
+struct store {
+	sqlite3 *db;
+	char path[1024];
+	char hall_code[16];
+	char hall_name[256];
+	int64_t epoch;
+	bool readonly;
+	int nstmts;
+	struct stmt_slot stmts[STMT_CACHE];
+};
+
+sqlite3 *store_db(struct store *s) { return s->db; }
+const char *store_path(const struct store *s) { return s->path; }
+const char *store_hall_code(const struct store *s) { return s->hall_code; }
+const char *store_hall_name(const struct store *s) { return s->hall_name; }
+int64_t store_epoch(const struct store *s) { return s->epoch; }
+bool store_readonly(const struct store *s) { return s->readonly; }
+
+int store_error(struct store *s, int rc, const char *what_zh,
+                const char *what_en, struct hall_err *err)
+{
+	const char *detail = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	char zh[HALL_ERR_TEXT], en[HALL_ERR_TEXT];
+	int code;
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		code = HALL_EBUSY;
+		snprintf(zh, sizeof zh, "%s失败：数据库正被其他窗口占用，请稍后重试", what_zh);
+		snprintf(en, sizeof en, "%s failed: the store is busy at another counter; try again in a moment", what_en);
+		break;
+	case SQLITE_FULL:
+		code = HALL_EIO;
+		snprintf(zh, sizeof zh, "%s失败：磁盘已满，未保存任何内容。请通知系统管理员清理磁盘", what_zh);
+		snprintf(en, sizeof en, "%s failed: the disk is full; nothing was saved. Ask the administrator to free disk space", what_en);
+		break;
+	case SQLITE_READONLY:
+		code = HALL_EIO;
+		snprintf(zh, sizeof zh, "%s失败：数据库为只读，未保存任何内容", what_zh);
+		snprintf(en, sizeof en, "%s failed: the store is read-only; nothing was saved", what_en);
+		break;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		code = HALL_EIO;
+		snprintf(zh, sizeof zh, "%s失败：磁盘读写错误（%s），未保存任何内容", what_zh, detail);
+		snprintf(en, sizeof en, "%s failed: disk I/O error (%s); nothing was saved", what_en, detail);
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		code = HALL_EDB;
+		snprintf(zh, sizeof zh, "%s失败：数据库文件已损坏（%s），请通知系统管理员从备份恢复", what_zh, detail);
+		snprintf(en, sizeof en, "%s failed: the store is damaged (%s); ask the administrator to restore a backup", what_en, detail);
+		break;
+	default:
+		code = HALL_EDB;
+		snprintf(zh, sizeof zh, "%s失败：数据库错误：%s", what_zh, detail);
+		snprintf(en, sizeof en, "%s failed: store error: %s", what_en, detail);
+	}
+	return hall_err_text(err, code, NULL, zh, en);
+}
+
+sqlite3_stmt *store_stmt(struct store *s, const char *sql,
+                         struct hall_err *err)
+{
+	for (int i = 0; i < s->nstmts; i++) {
+		if (s->stmts[i].sql == sql || strcmp(s->stmts[i].sql, sql) == 0) {
+			sqlite3_stmt *st = s->stmts[i].st;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	                            &st, NULL);
+	if (rc != SQLITE_OK) {
+		store_error(s, rc, "准备查询", "preparing a query", err);
+		return NULL;
+	}
+	if (s->nstmts < STMT_CACHE) {
+		s->stmts[s->nstmts].sql = sql;
+		s->stmts[s->nstmts].st = st;
+		s->nstmts++;
+	} else {
+		/* cache full: evict the oldest slot */
+		sqlite3_finalize(s->stmts[0].st);
+		memmove(&s->stmts[0], &s->stmts[1],
+		        sizeof s->stmts[0] * (STMT_CACHE - 1));
+		s->stmts[STMT_CACHE - 1].sql = sql;
+		s->stmts[STMT_CACHE - 1].st = st;
+	}
+	return st;
+}
+
+static int exec_sql(struct store *s, const char *sql, struct hall_err *err)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_error(s, rc, "数据库操作", "store operation", err);
+	return HALL_OK;
+}
+
+int store_begin(struct store *s, struct hall_err *err)
+{
+	if (s->readonly)
+		return hall_err_set(err, HALL_EIO, NULL,
+			"数据库以只读方式打开，不能保存",
+			"the store is open read-only; nothing can be saved");
+	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_error(s, rc, "开始保存", "starting to save", err);
+	return HALL_OK;
+}
+
+int store_commit(struct store *s, struct hall_err *err)
+{
+	int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		int code = store_error(s, rc, "保存", "saving", err);
+		store_rollback(s);
+		return code;
+	}
+	return HALL_OK;
+}
+
+void store_rollback(struct store *s)
+{
+	if (s && s->db && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int pragma_int(struct store *s, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*out = sqlite3_column_int64(st, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_meta_get(struct store *s, const char *key, char *out, size_t outsz)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT value FROM meta WHERE key = ?1", NULL);
+	if (!st)
+		return HALL_EDB;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		if (outsz)
+			out[0] = '\0';
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? HALL_ENOTFOUND : HALL_EDB;
+	}
+	snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return HALL_OK;
+}
+
+int store_meta_set(struct store *s, const char *key, const char *value,
+                   struct hall_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s,
+		"INSERT INTO meta(key, value) VALUES (?1, ?2)"
+		" ON CONFLICT(key) DO UPDATE SET value = excluded.value", err);
+	if (!st)
+		return err ? err->code : HALL_EDB;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_error(s, rc, "保存设置", "saving a setting", err);
+	return HALL_OK;
+}
+
+int store_next_seq(struct store *s, const char *name, int64_t *out,
+                   struct hall_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s,
+		"INSERT INTO seq(name, value) VALUES (?1, 1)"
+		" ON CONFLICT(name) DO UPDATE SET value = value + 1"
+		" RETURNING value", err);
+	if (!st)
+		return err ? err->code : HALL_EDB;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_error(s, rc, "编号", "numbering", err);
+	}
+	*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return HALL_OK;
+}
+
+/* The SELECT that copies a whole row into a journal entry, per table.  A
+ * fixed list: table names never come from input. */
+static const char *journal_select(const char *table)
+{
+	static const struct { const char *table, *sql; } q[] = {
+		{ "customers", "SELECT * FROM customers WHERE rowid = ?1" },
+		/* never the password hash */
+		{ "staff", "SELECT id, name, role, active, must_change, created_at, updated_at FROM staff WHERE rowid = ?1" },
+		{ "bills", "SELECT * FROM bills WHERE rowid = ?1" },
+		{ "payments", "SELECT * FROM payments WHERE rowid = ?1" },
+		{ "payment_alloc", "SELECT * FROM payment_alloc WHERE payment_id = ?1" },
+		{ "applications", "SELECT * FROM applications WHERE rowid = ?1" },
+		{ "changes", "SELECT * FROM changes WHERE rowid = ?1" },
+		{ "complaints", "SELECT * FROM complaints WHERE rowid = ?1" },
+		{ "work_events", "SELECT * FROM work_events WHERE rowid = ?1" },
+		{ "customer_history", "SELECT * FROM customer_history WHERE rowid = ?1" },
+	};
+	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
+		if (strcmp(q[i].table, table) == 0)
+			return q[i].sql;
+	return NULL;
+}
+
+/* Append the rows of st as JSON: one object, or an array if several. */
+static int rows_json(sqlite3_stmt *st, struct sbuf *b)
+{
+	int nrows = 0, rc;
+	struct sbuf row;
+	sbuf_init(&row);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nrows++)
+			sbuf_addc(&row, ',');
+		bool first = true;
+		sbuf_addc(&row, '{');
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			sbuf_json_key(&row, &first, sqlite3_column_name(st, i));
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_NULL:
+				sbuf_adds(&row, "null");
+				break;
+			case SQLITE_INTEGER:
+				sbuf_addf(&row, "%lld",
+				          (long long)sqlite3_column_int64(st, i));
+				break;
+			default:
+				sbuf_json_str(&row,
+				              (const char *)sqlite3_column_text(st, i));
+			}
+		}
+		sbuf_addc(&row, '}');
+	}
+	if (nrows > 1)
+		sbuf_addc(b, '[');
+	sbuf_adds(b, sbuf_str(&row));
+	if (nrows > 1)
+		sbuf_addc(b, ']');
+	sbuf_free(&row);
+	return rc == SQLITE_DONE && nrows ? SQLITE_OK : (rc == SQLITE_DONE ? SQLITE_NOTFOUND : rc);
+}
+
+int store_journal_row(struct store *s, const char *kind, const char *table,
+                      int64_t rowid, const char *staff_id, int counter,
+                      struct hall_err *err)
+{
+	const char *sql = journal_select(table);
+	if (!sql)
+		return hall_err_set(err, HALL_EDB, NULL, "内部错误：日志表 %s 未登记",
+		                    "internal error: journal table %s unknown", table);
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return err ? err->code : HALL_EDB;
+	sqlite3_bind_int64(st, 1, rowid);
+	struct sbuf b;
+	sbuf_init(&b);
+	int rc = rows_json(st, &b);
+	sqlite3_reset(st);
+	if (rc != SQLITE_OK || b.oom) {
+		sbuf_free(&b);
+		if (rc == SQLITE_NOTFOUND)
+			return hall_err_set(err, HALL_EDB, NULL,
+				"内部错误：日志找不到 %s 第 %lld 行",
+				"internal error: journal cannot find %s row %lld",
+				table, (long long)rowid);
+		return rc == SQLITE_OK ? hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory")
+		                       : store_error(s, rc, "写日志", "writing the journal", err);
+	}
+	char now[21];
+	store_now_utc(now);
+	st = store_stmt(s,
+		"INSERT INTO journal(hall, epoch, kind, tbl, row_id, payload,"
+		" staff_id, counter, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		err);
+	if (!st) {
+		sbuf_free(&b);
+		return err ? err->code : HALL_EDB;
+	}
+	sqlite3_bind_text(st, 1, s->hall_code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, s->epoch);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, table, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, rowid);
+	sqlite3_bind_text(st, 6, sbuf_str(&b), (int)b.len, SQLITE_STATIC);
+	if (staff_id)
+		sqlite3_bind_text(st, 7, staff_id, -1, SQLITE_STATIC);
+	if (counter > 0)
+		sqlite3_bind_int(st, 8, counter);
+	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sbuf_free(&b);
+	if (rc != SQLITE_DONE)
+		return store_error(s, rc, "写日志", "writing the journal", err);
+	return HALL_OK;
+}
+
+/* ------------------------------------------------------------- time */
+
+static bool parse_utc(const char *v, struct tm *tm)
+{
+	memset(tm, 0, sizeof *tm);
+	return v && strlen(v) == 20 &&
+	       sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm->tm_year, &tm->tm_mon,
+	              &tm->tm_mday, &tm->tm_hour, &tm->tm_min, &tm->tm_sec) == 6;
+}
+
+static time_t now_time(void)
+{
+	struct tm tm;
+	/* a setgid hall ignores the test clock: no back-dated records */
+	const char *fake = getegid() == getgid() ? getenv("HALL_NOW") : NULL;
+	if (fake && parse_utc(fake, &tm)) {
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		return timegm(&tm);
+	}
+	return time(NULL);
+}
+
+void store_now_utc(char out[21])
+{
+	time_t t = now_time();
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void store_today_local(char out[11])
+{
+	time_t t = now_time();
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void store_local_time(const char *utc, char out[17])
+{
+	struct tm tm;
+	if (!parse_utc(utc, &tm)) {
+		snprintf(out, 17, "%s", utc ? utc : "");
+		return;
+	}
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm);
+	localtime_r(&t, &tm);
+	strftime(out, 17, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* ------------------------------------------------------------- open */
+
+static int configure(struct store *s, struct hall_err *err)
+{
+	/* HALL_BUSY_TIMEOUT_MS shortens the wait in tests */
+	const char *bt = getenv("HALL_BUSY_TIMEOUT_MS");
+	int timeout = bt && *bt ? atoi(bt) : STORE_BUSY_TIMEOUT_MS;
+	sqlite3_busy_timeout(s->db, timeout > 0 ? timeout : STORE_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(s->db, 1);
+	if (fts_register(s->db) != SQLITE_OK)
+		return hall_err_set(err, HALL_EDB, NULL,
+			"SQLite 缺少 FTS5 全文检索支持", "SQLite lacks FTS5 full-text search");
+	int rc = exec_sql(s, "PRAGMA foreign_keys = ON;"
+	                     "PRAGMA synchronous = FULL;", err);
+	if (rc != HALL_OK)
+		return rc;
+	if (!s->readonly) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) == SQLITE_OK)
+			rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW)
+			return store_error(s, rc, "打开数据库", "opening the store", err);
+	}
+	return HALL_OK;
+}
+
+static int load_meta(struct store *s, struct hall_err *err)
+{
+	char epoch[32];
+	if (store_meta_get(s, "hall_code", s->hall_code, sizeof s->hall_code) != HALL_OK ||
+	    store_meta_get(s, "hall_name", s->hall_name, sizeof s->hall_name) != HALL_OK ||
+	    store_meta_get(s, "epoch", epoch, sizeof epoch) != HALL_OK)
+		return hall_err_set(err, HALL_EVERSION, NULL,
+			"%s 不是完整的营业厅数据库（缺少营业厅信息）",
+			"%s is not a complete hall store (hall settings missing)",
+			s->path);
+	s->epoch = strtoll(epoch, NULL, 10);
+	return HALL_OK;
+}
+
+/* Bring the schema to STORE_SCHEMA_VERSION in one transaction. */
+static int migrate(struct store *s, int64_t from, struct hall_err *err)
+{
+	int rc = store_begin(s, err);
+	if (rc != HALL_OK)
+		return rc;
+	int64_t v = 0;
+	/* re-read under the write lock: another counter may have migrated */
+	if (pragma_int(s, "PRAGMA user_version", &v) != SQLITE_OK) {
+		store_rollback(s);
+		return store_error(s, sqlite3_errcode(s->db), "升级数据库", "upgrading the store", err);
+	}
+	(void)from;
+	for (int64_t i = v; i < schema_nmigrations; i++) {
+		rc = exec_sql(s, schema_migrations[i], err);
+		if (rc != HALL_OK) {
+			store_rollback(s);
+			return rc;
+		}
+	}
+	char sql[80];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d;"
+	         "PRAGMA application_id = %d;", STORE_SCHEMA_VERSION,
+	         SCHEMA_APPLICATION_ID);
+	rc = exec_sql(s, sql, err);
+	if (rc != HALL_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
+}
+
+static void store_free(struct store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->nstmts; i++)
+		sqlite3_finalize(s->stmts[i].st);
+	sqlite3_close_v2(s->db);
+	free(s);
+}
+
+void store_close(struct store *s)
+{
+	store_free(s);
+}
+
+static int open_db(const char *path, int flags, bool readonly,
+                   struct store **out, struct hall_err *err)
+{
+	struct store *s = calloc(1, sizeof *s);
+	if (!s)
+		return hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+	snprintf(s->path, sizeof s->path, "%s", path);
+	s->readonly = readonly;
+	int rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOFOLLOW, NULL);
+	if (rc != SQLITE_OK) {
+		int code = hall_err_set(err, HALL_EIO, NULL,
+			"无法打开数据库 %s：%s", "cannot open the store %s: %s",
+			path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		store_free(s);
+		return code;
+	}
+	if (!readonly && sqlite3_db_readonly(s->db, "main") == 1) {
+		store_free(s);
+		return hall_err_set(err, HALL_EIO, NULL,
+			"数据库 %s 是只读的：请检查文件和目录的权限（应属于 hall 组且组可写）",
+			"the store %s is read-only: check the permissions of the file and its folder (group hall, group-writable)",
+			path);
+	}
+	rc = configure(s, err);
+	if (rc != HALL_OK) {
+		store_free(s);
+		return rc;
+	}
+	*out = s;
+	return HALL_OK;
+}
+
+int store_open(const char *path, enum store_mode mode, struct store **out,
+               struct hall_err *err)
+{
+	*out = NULL;
+	struct stat sb;
+	if (!path || !*path)
+		return hall_err_set(err, HALL_EIO, NULL,
+			"未指定数据库：请用 --db 路径，或设置 HALL_DB，或在配置文件中写 db = 路径",
+			"no store given: use --db PATH, set HALL_DB, or put db = PATH in the configuration file");
+	if (stat(path, &sb) != 0)
+		return hall_err_set(err, HALL_EIO, NULL,
+			"数据库 %s 不存在（%s）。新营业厅请先运行 hall init",
+			"the store %s does not exist (%s). For a new hall run hall init first",
+			path, strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return hall_err_set(err, HALL_EIO, NULL, "%s 不是普通文件",
+		                    "%s is not a regular file", path);
+	if (mode == STORE_RW && (access(path, W_OK) != 0))
+		return hall_err_set(err, HALL_EIO, NULL,
+			"数据库 %s 是只读的：请检查文件和目录的权限（应属于 hall 组且组可写）",
+			"the store %s is read-only: check the permissions of the file and its folder (group hall, group-writable)",
+			path);
+	bool ro = mode == STORE_RO;
+	struct store *s;
+	int rc = open_db(path, ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
+	                 ro, &s, err);
+	if (rc != HALL_OK)
+		return rc;
+	int64_t appid = 0, version = 0;
+	int src = pragma_int(s, "PRAGMA application_id", &appid);
+	if (src == SQLITE_OK)
+		src = pragma_int(s, "PRAGMA user_version", &version);
+	if (src != SQLITE_OK) {
+		rc = src == SQLITE_NOTADB
+			? hall_err_set(err, HALL_EVERSION, NULL,
+			               "%s 不是营业厅数据库", "%s is not a hall store", path)
+			: store_error(s, src, "打开数据库", "opening the store", err);
+		store_free(s);
+		return rc;
+	}
+	if (appid != SCHEMA_APPLICATION_ID) {
+		store_free(s);
+		return hall_err_set(err, HALL_EVERSION, NULL,
+			"%s 不是营业厅数据库", "%s is not a hall store", path);
+	}
+	if (version > STORE_SCHEMA_VERSION) {
+		store_free(s);
+		return hall_err_set(err, HALL_EVERSION, NULL,
+			"数据库 %s 来自更新版本的 hall（数据结构版本 %lld，本程序支持 %d）：请升级本程序",
+			"the store %s comes from a newer hall (schema %lld, this program knows %d): upgrade this program",
+			path, (long long)version, STORE_SCHEMA_VERSION);
+	}
+	if (version < STORE_SCHEMA_VERSION) {
+		if (ro) {
+			store_free(s);
+			return hall_err_set(err, HALL_EVERSION, NULL,
+				"数据库 %s 需要升级，请以读写方式打开一次",
+				"the store %s needs an upgrade: open it once read-write", path);
+		}
+		rc = migrate(s, version, err);
+		if (rc != HALL_OK) {
+			store_free(s);
+			return rc;
+		}
+	}
+	rc = load_meta(s, err);
+	if (rc != HALL_OK) {
+		store_free(s);
+		return rc;
+	}
+	*out = s;
+	return HALL_OK;
+}
+
+static bool valid_hall_code(const char *c)
+{
+	if (!c || strlen(c) != 3)
+		return false;
+	for (int i = 0; i < 3; i++)
+		if (c[i] < '0' || c[i] > '9')
+			return false;
+	return true;
+}
+
+int store_create(const char *path, const char *hall_code,
+                 const char *hall_name, struct store **out,
+                 struct hall_err *err)
+{
+	*out = NULL;
+	if (!valid_hall_code(hall_code))
+		return hall_err_set(err, HALL_EINVAL, "hall",
+			"营业厅编码：应为3位数字（户号和单据号的前缀）",
+			"hall code: must be 3 digits (the prefix of account and record numbers)");
+	size_t nchars = hall_name ? utf8_chars(hall_name) : 0;
+	if (!hall_name || !utf8_valid(hall_name, strlen(hall_name)) || nchars < 1 ||
+	    nchars > 60 || utf8_has_control(hall_name, false))
+		return hall_err_set(err, HALL_EINVAL, "name",
+			"营业厅名称：应为1至60个字符，不含控制字符",
+			"hall name: 1 to 60 characters, no control characters");
+	struct stat sb;
+	if (lstat(path, &sb) == 0)
+		return hall_err_set(err, HALL_EEXIST, NULL,
+			"%s 已存在，不会覆盖", "%s already exists; it is not overwritten",
+			path);
+	/* O_EXCL: two administrators creating the same store cannot both
+	 * win.  The descriptor is closed before SQLite opens the file. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0660);
+	if (fd < 0)
+		return hall_err_set(err, errno == EEXIST ? HALL_EEXIST : HALL_EIO, NULL,
+			"无法创建 %s：%s", "cannot create %s: %s",
+			path, strerror(errno));
+	close(fd);
+	struct store *s;
+	int rc = open_db(path, SQLITE_OPEN_READWRITE, false, &s, err);
+	if (rc != HALL_OK)
+		return rc;
+	rc = migrate(s, 0, err);
+	if (rc == HALL_OK)
+		rc = store_begin(s, err);
+	if (rc == HALL_OK) {
+		char now[21];
+		store_now_utc(now);
+		if ((rc = store_meta_set(s, "hall_code", hall_code, err)) == HALL_OK &&
+		    (rc = store_meta_set(s, "hall_name", hall_name, err)) == HALL_OK &&
+		    (rc = store_meta_set(s, "epoch", "1", err)) == HALL_OK &&
+		    (rc = store_meta_set(s, "created_at", now, err)) == HALL_OK)
+			rc = store_commit(s, err);
+		else
+			store_rollback(s);
+	}
+	if (rc == HALL_OK)
+		rc = load_meta(s, err);
+	if (rc != HALL_OK) {
+		store_free(s);
+		unlink(path);
+		return rc;
+	}
+	*out = s;
+	return HALL_OK;
+}
