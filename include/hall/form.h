@@ -1,5 +1,5 @@
 /*
- * form.h - the forms engine: declarative counter forms (forms/*.form).
+ * form.h - the forms engine: declarative counter forms (forms/NAME.form).
  *
  * A form file describes the fields of one counter form: labels in Chinese
  * and English, type, limits, choices, defaults, help and the conditions
@@ -31,6 +31,35 @@
  *
  * Several show-when (or required-when) lines must all hold.  VALUES after
  * "in"/"not-in" are separated by commas.
+ *
+ * Rules of the format (the parser reports "PATH:LINE: message"):
+ * - the first directive is "form NAME"; NAME is [a-z][a-z0-9_-]*, at most
+ *   31 characters, and equals the file name stem; "title" and "action" are
+ *   required and come before the first "field";
+ * - field keys (and "action") are [a-z][a-z0-9_]*, at most 31 characters;
+ *   choice keys may also start with a digit ("220v");
+ * - every field needs "label" and "type"; a label or help without " | en"
+ *   uses the Chinese text in English too; each of label, help, type,
+ *   required, min, max, length, default, width, id-type-field at most once;
+ * - a '#' at the start of a line, or after white space on a line whose
+ *   arguments are keys or numbers (not title, label, help, choice), starts
+ *   a comment;
+ * - min/max only for integer and money; length only for text, multiline,
+ *   digits and account (at most FORM_LENGTH_MAX characters); choice lines
+ *   only for choice fields, which need at least one; a default must pass
+ *   the field's own rules (a choice default must be one of its keys);
+ * - conditions must name another field of the form, and for a choice field
+ *   their values must be its choice keys;
+ * - money without "min" rejects negative amounts.
+ *
+ * Validation semantics: an empty (or all white space) value is the same as
+ * an absent one; a field hidden by its show-when is never required and a
+ * non-empty value for it is an error; conditions compare the trimmed values
+ * (form_validate evaluates them over the input with the defaults of visible
+ * fields filled in, so a TUI should fill defaults into its values too).  A
+ * type "id" field checks "resident_id", "uscc", "passport" and "other" with
+ * ident_check_by_type() and any other type key an administrator adds with
+ * ident_other_check().
  */
 #ifndef HALL_FORM_H
 #define HALL_FORM_H
@@ -44,7 +73,8 @@
 #define FORM_KEY_MAX 32
 #define FORM_LABEL_MAX 96
 #define FORM_HELP_MAX 256
-#define FORM_VALUE_MAX 4096   /* bytes of one normalised value */
+#define FORM_VALUE_MAX 8192   /* bytes of one value (as typed or normalised) */
+#define FORM_LENGTH_MAX 2047  /* largest "length" max: 4-byte chars still fit */
 #define FORM_MAX_ERRORS 32
 
 enum form_type {
@@ -176,6 +206,10 @@ const char *form_choice_label(const struct form_choice *c);
  * number when the value starts with '1'), 0 if not fixed.  The TUI moves to
  * the next field when the value reaches it. */
 int form_field_fixed_len(const struct form_field *fld, const char *value);
+/* The same, knowing the other values: a type "id" field has 18 characters
+ * when its id-type field holds "resident_id" or "uscc" (all may be NULL). */
+int form_field_fixed_len_in(const struct form_field *fld, const char *value,
+                            const struct form_values *all);
 
 /* Whether a field is shown / required given the values so far. */
 bool form_field_visible(const struct form_field *fld,
@@ -194,9 +228,11 @@ int form_field_check(const struct form_field *fld, const char *value,
 
 /* Validate a whole submission: unknown keys, values for hidden fields,
  * missing required fields and every field's rules.  Defaults fill absent
- * visible fields.  Fills out (normalised values of the visible fields) and
- * errs (every problem found, in field order); returns HALL_OK or
- * HALL_EINVAL. */
+ * visible fields.  Clears out, then fills it with the normalised non-empty
+ * values of the visible fields (in form order), and errs (every problem
+ * found: unknown keys first, then in field order; each keeps its own code,
+ * e.g. HALL_ENOTFOUND from account_check); returns HALL_OK or HALL_EINVAL
+ * (HALL_ENOMEM if out cannot grow).  ctx may be NULL. */
 int form_validate(const struct form_def *f, const struct form_values *in,
                   const struct form_ctx *ctx, struct form_values *out,
                   struct form_errors *errs);
