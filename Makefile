@@ -20,7 +20,7 @@ DESTDIR   ?=
 
 CC        ?= gcc
 PKG_CONFIG ?= pkg-config
-PKGS      := ncursesw sqlite3 xlsxwriter libcrypt
+PKGS      := ncursesw sqlite3 xlsxwriter libcrypt libpq
 
 VERSION   := 0.1.0
 BUILD     ?= build
@@ -30,7 +30,7 @@ SANFLAGS  ?=
 CPPFLAGS_ALL = -Iinclude -Isrc -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
 	-DHALL_VERSION='"$(VERSION)"' -DHALL_DATADIR='"$(DATADIR)"' \
 	-DHALL_SYSCONFDIR='"$(SYSCONFDIR)"' \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+	$(filter-out -D_XOPEN_SOURCE% -D_DEFAULT_SOURCE,$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))
 CFLAGS_ALL = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
 	$(OPT) $(SANFLAGS) $(CFLAGS)
@@ -87,9 +87,9 @@ tests: $(BUILD)/hall $(TEST_BIN) $(BENCH_BIN)
 # ---------------------------------------------------------------- targets
 # Debian packages the build, the demo and the tests need.
 DEB_BUILD := gcc make pkg-config libncurses-dev libsqlite3-dev \
-	libxlsxwriter-dev libcrypt-dev
+	libxlsxwriter-dev libcrypt-dev libpq-dev
 DEB_CHECK := $(DEB_BUILD) libcmocka-dev sqlite3 tmux python3 \
-	python3-openpyxl
+	python3-openpyxl postgresql
 
 deps:
 	@sh tests/deps.sh $(DEB_BUILD)
@@ -112,11 +112,22 @@ bench: deps-check
 	@$(MAKE) --no-print-directory BUILD=build tests
 	@LC_ALL=C.UTF-8 sh tests/bench.sh build forms
 
+# libFuzzer targets tests/fuzz_*.c (clang; not part of check): each runs
+# FUZZ_SECONDS (default 600, ten minutes) on a clang build of the core with
+# ASan + UBSan; findings are kept in build/fuzz/crashes/ (tests/fuzz.sh).
+FUZZ_SECONDS ?= 600
+fuzz:
+	@sh tests/deps.sh clang
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \
+		SANFLAGS="-fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer" \
+		build/fuzz/libhallcore.a
+	@PKGS="$(PKGS)" FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz.sh build/fuzz forms
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/forms \
 		$(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BUILD)/hall $(DESTDIR)$(BINDIR)/hall
-	install -m 0644 forms/*.form $(DESTDIR)$(DATADIR)/forms/
+	install -m 0644 forms/*.form forms/*.cal $(DESTDIR)$(DATADIR)/forms/
 	install -m 0644 src/hall.1 $(DESTDIR)$(MANDIR)/man1/hall.1
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
 		getent group $(HALL_GROUP) >/dev/null || groupadd --system $(HALL_GROUP); \

@@ -203,9 +203,9 @@ static void test_rc_exit(void **state)
 	assert_int_equal(hall_rc_exit(HALL_EBUSY), 5);
 	assert_int_equal(hall_rc_exit(HALL_EVERSION), 6);
 	assert_int_equal(hall_rc_exit(HALL_ECONFIG), 6);
-	assert_int_equal(hall_rc_exit(HALL_EEXIST), 1);
+	assert_int_equal(hall_rc_exit(HALL_EEXIST), 8);
 	assert_int_equal(hall_rc_exit(HALL_EDB), 1);
-	assert_int_equal(hall_rc_exit(HALL_EIO), 1);
+	assert_int_equal(hall_rc_exit(HALL_EIO), 7);
 	assert_int_equal(hall_rc_exit(HALL_ENOMEM), 1);
 	assert_int_equal(hall_rc_exit(HALL_ESTATE), 1);
 	assert_int_equal(hall_rc_exit(-1), 1);

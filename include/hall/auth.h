@@ -44,9 +44,16 @@ int auth_hash(const char *password, char *out, size_t outsz,
 bool auth_verify(const char *password, const char *hash);
 
 /* Check id + password and fill *out.  Wrong password, unknown id and
- * inactive user all give HALL_EAUTH with the same message. */
+ * inactive user all give HALL_EAUTH with the same message.  Every
+ * attempt is audited (audit.h: "login", "login.fail", "login.locked"). */
 int auth_login(struct store *s, const char *id, const char *password,
                struct hall_user *out, struct hall_err *err);
+
+/* Record that the person at the counter logged out (or the counter
+ * screen closed with someone logged in): an audit row "logout".  Every
+ * login, failed login and lockout is recorded by auth_login itself. */
+int auth_logout(struct store *s, const struct hall_actor *actor,
+                struct hall_err *err);
 
 /* Look a user up without a password (for display). */
 int auth_user_get(struct store *s, const char *id, struct hall_user *out,

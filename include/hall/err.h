@@ -78,8 +78,9 @@ int hall_err_text(struct hall_err *e, int code, const char *field,
 const char *hall_err_msg(const struct hall_err *e);
 
 /* Process exit status for an error code: 0 ok, 2 bad input/usage,
- * 3 not found, 4 permission/auth, 5 busy, 6 store version/config, 1 other
- * (EEXIST, EDB, EIO, ENOMEM, ESTATE and unknown codes). */
+ * 3 not found, 4 permission/auth, 5 busy, 6 store version/config, 7 store
+ * file missing, read-only or disk full (EIO), 8 already exists, 1 other
+ * (EDB, ENOMEM, ESTATE and unknown codes). */
 int hall_rc_exit(int code);
 
 #endif

@@ -90,6 +90,13 @@ int store_journal_row(struct store *s, const char *kind, const char *table,
                       int64_t rowid, const char *staff_id, int counter,
                       struct hall_err *err);
 
+/* Start a new store epoch (meta 'epoch' + 1, above any epoch in the
+ * journal) in its own transaction: a store restored from a backup must do
+ * this before it takes business, so that its journal keys (hall, epoch,
+ * seq) never collide with entries the central already holds (sync.h).
+ * *out (may be NULL) gets the new epoch. */
+int store_new_epoch(struct store *s, int64_t *out, struct hall_err *err);
+
 /* Meta values (hall code, name, epoch, last sync ...). */
 int store_meta_get(struct store *s, const char *key, char *out, size_t outsz);
 int store_meta_set(struct store *s, const char *key, const char *value,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hall/audit.h"
 #include "hall/utf8.h"
 
 #define AUTH_MAX_FAILED 5
@@ -190,12 +191,14 @@ int auth_login(struct store *s, const char *id, const char *password,
 			return store_error(s, rc, "登录", "logging in", err);
 		/* spend the same time as a real check: no user enumeration */
 		auth_verify(password ? password : "", dummy_hash());
-		return auth_fail(err);
+		int arc = audit_login(s, "login.fail", NULL, id, "unknown id", err);
+		return arc != HALL_OK ? arc : auth_fail(err);
 	}
 	struct hall_user u;
 	row_user(st, &u);
 	char hash[160], locked[24] = "";
 	snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(st, 5));
+	int failed = sqlite3_column_int(st, 6);
 	if (sqlite3_column_type(st, 7) != SQLITE_NULL)
 		snprintf(locked, sizeof locked, "%s", (const char *)sqlite3_column_text(st, 7));
 	sqlite3_reset(st);
@@ -205,14 +208,26 @@ int auth_login(struct store *s, const char *id, const char *password,
 	if (locked[0] && strcmp(now, locked) < 0) {
 		char local[17];
 		store_local_time(locked, local);
+		int arc = audit_login(s, "login.locked", u.id, id, "account locked", err);
+		if (arc != HALL_OK)
+			return arc;
 		return hall_err_set(err, HALL_EAUTH, "id",
 			"工号 %s 因多次密码错误已锁定，%s 后再试，或请管理员重置密码",
 			"staff id %s is locked after repeated wrong passwords; try after %s or ask an administrator to reset it",
 			id, local);
 	}
 	bool ok = u.active && auth_verify(password ? password : "", hash);
-	if (store_readonly(s))
-		return ok ? (*out = u, HALL_OK) : auth_fail(err);
+	/* a clean success writes only its audit row, which the command line
+	 * defers into its first write (audit.h): no extra disk sync */
+	if (store_readonly(s) || (ok && failed == 0 && !locked[0])) {
+		if (!ok)
+			return auth_fail(err);
+		int arc = audit_login(s, "login", u.id, id, NULL, err);
+		if (arc != HALL_OK)
+			return arc;
+		*out = u;
+		return HALL_OK;
+	}
 	int brc = store_begin(s, err);
 	if (brc != HALL_OK)
 		return brc;
@@ -240,6 +255,15 @@ int auth_login(struct store *s, const char *id, const char *password,
 		store_rollback(s);
 		return store_error(s, rc, "登录", "logging in", err);
 	}
+	/* the audit row in the same transaction as the failure count */
+	brc = audit_login(s, ok ? "login" : "login.fail", u.id, id,
+	                  ok ? NULL : !u.active ? "inactive account"
+	                  : failed + 1 >= AUTH_MAX_FAILED ? "wrong password; account locked"
+	                  : "wrong password", err);
+	if (brc != HALL_OK) {
+		store_rollback(s);
+		return brc;
+	}
 	brc = store_commit(s, err);
 	if (brc != HALL_OK)
 		return brc;
@@ -247,6 +271,14 @@ int auth_login(struct store *s, const char *id, const char *password,
 		return auth_fail(err);
 	*out = u;
 	return HALL_OK;
+}
+
+int auth_logout(struct store *s, const struct hall_actor *actor,
+                struct hall_err *err)
+{
+	if (!actor || store_readonly(s))
+		return HALL_OK;
+	return audit_log(s, actor, NULL, "logout", actor->user.id, NULL, err);
 }
 
 int auth_require(const struct hall_actor *actor, enum hall_role min_role,

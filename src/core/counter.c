@@ -9,9 +9,10 @@
 
 #include "sbuf.h"
 #include "work.h"
+#include "hall/workorder.h"
+#include "hall/worules.h"
+#include "hall/payment.h"
 
-/* Days in which a second complaint by the same customer is a repeat. */
-#define REPEAT_WINDOW_DAYS 30
 
 struct action_ctx {
 	struct store *s;
@@ -172,12 +173,17 @@ static int do_new_connection(struct action_ctx *a)
 
 	if ((rc = day_number(a, "YK", a->res->number, sizeof a->res->number)) != HALL_OK)
 		return rc;
+	char deadline[21];
+	if ((rc = workorder_initial_deadline(a->s, "application", val(a, "kind"),
+	                                     a->now, deadline, a->err)) != HALL_OK)
+		return rc;
 	st = store_stmt(a->s,
 		"INSERT INTO applications(app_no, account_no, kind, name, id_type,"
 		" id_number, phone, address, category, voltage, capacity, tariff_form,"
-		" business_date, hall, counter, staff_id, created_at, updated_at, extras)"
+		" business_date, hall, counter, staff_id, created_at, updated_at, extras,"
+		" deadline)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?17, ?17, ?18)", a->err);
+		" ?15, ?16, ?17, ?17, ?18, ?19)", a->err);
 	if (!st)
 		return stmt_fail(a);
 	sqlite3_bind_text(st, 1, a->res->number, -1, SQLITE_STATIC);
@@ -198,6 +204,7 @@ static int do_new_connection(struct action_ctx *a)
 	sqlite3_bind_text(st, 16, a->actor->user.id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 17, a->now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 18, sbuf_str(&a->extras), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 19, deadline, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -219,12 +226,19 @@ static int do_change(struct action_ctx *a)
 	int rc = open_account(a, val(a, "account_no"), &c);
 	if (rc != HALL_OK)
 		return rc;
+	/* durations, counts per year, arrears, capacities, supply point */
+	if ((rc = worules_change_check(a->s, a->today, &c, a->v, a->err)) != HALL_OK)
+		return rc;
+	char deadline[21];
+	if ((rc = workorder_initial_deadline(a->s, "change", val(a, "change_type"),
+	                                     a->now, deadline, a->err)) != HALL_OK)
+		return rc;
 	if ((rc = day_number(a, "BG", a->res->number, sizeof a->res->number)) != HALL_OK)
 		return rc;
 	sqlite3_stmt *st = store_stmt(a->s,
 		"INSERT INTO changes(change_no, account_no, change_type, business_date,"
-		" hall, counter, staff_id, created_at, updated_at, extras)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)", a->err);
+		" hall, counter, staff_id, created_at, updated_at, extras, deadline)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)", a->err);
 	if (!st)
 		return stmt_fail(a);
 	sqlite3_bind_text(st, 1, a->res->number, -1, SQLITE_STATIC);
@@ -236,6 +250,7 @@ static int do_change(struct action_ctx *a)
 	sqlite3_bind_text(st, 7, a->actor->user.id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, a->now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, sbuf_str(&a->extras), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, deadline, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -250,142 +265,39 @@ static int do_change(struct action_ctx *a)
 
 /* ------------------------------------------------------------ payment */
 
-/* Spread amount over the unpaid bills, oldest first; the rest becomes
- * prepaid balance.  Each share is recorded in payment_alloc. */
-static int allocate(struct action_ctx *a, int64_t payment_id,
-                    const char *account_no, int64_t amount)
-{
-	int rc;
-	while (amount > 0) {
-		/* the oldest bill not yet paid, if any */
-		sqlite3_stmt *sel = store_stmt(a->s,
-			"SELECT id, amount_fen - paid_fen FROM bills WHERE account_no = ?1"
-			" AND status <> 'paid' ORDER BY period, id LIMIT 1", a->err);
-		if (!sel)
-			return stmt_fail(a);
-		sqlite3_bind_text(sel, 1, account_no, -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(sel);
-		bool prepaid = rc == SQLITE_DONE;
-		int64_t bill_id = prepaid ? 0 : sqlite3_column_int64(sel, 0);
-		int64_t due = prepaid ? 0 : sqlite3_column_int64(sel, 1);
-		sqlite3_reset(sel);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return db_fail(a, rc);
-		int64_t share = prepaid || amount < due ? amount : due;
-		if (!prepaid) {
-			sqlite3_stmt *up = store_stmt(a->s,
-				"UPDATE bills SET paid_fen = paid_fen + ?2, status ="
-				" CASE WHEN paid_fen + ?2 >= amount_fen THEN 'paid' ELSE 'partial' END"
-				" WHERE id = ?1", a->err);
-			if (!up)
-				return stmt_fail(a);
-			sqlite3_bind_int64(up, 1, bill_id);
-			sqlite3_bind_int64(up, 2, share);
-			rc = sqlite3_step(up);
-			sqlite3_reset(up);
-			if (rc != SQLITE_DONE)
-				return db_fail(a, rc);
-			if ((rc = journal(a, "bill.pay", "bills", bill_id)) != HALL_OK)
-				return rc;
-		} else {
-			sqlite3_stmt *up = store_stmt(a->s,
-				"UPDATE customers SET prepaid_fen = prepaid_fen + ?2,"
-				" updated_at = ?3 WHERE account_no = ?1 RETURNING id", a->err);
-			if (!up)
-				return stmt_fail(a);
-			sqlite3_bind_text(up, 1, account_no, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int64(up, 2, share);
-			sqlite3_bind_text(up, 3, a->now, -1, SQLITE_STATIC);
-			rc = sqlite3_step(up);
-			int64_t cid = rc == SQLITE_ROW ? sqlite3_column_int64(up, 0) : 0;
-			sqlite3_reset(up);
-			if (rc != SQLITE_ROW)
-				return db_fail(a, rc);
-			if ((rc = journal(a, "customer.prepaid", "customers", cid)) != HALL_OK)
-				return rc;
-		}
-		sqlite3_stmt *al = store_stmt(a->s,
-			"INSERT INTO payment_alloc(payment_id, bill_id, principal_fen,"
-			" prepaid_fen) VALUES (?1, ?2, ?3, ?4)", a->err);
-		if (!al)
-			return stmt_fail(a);
-		sqlite3_bind_int64(al, 1, payment_id);
-		if (!prepaid)
-			sqlite3_bind_int64(al, 2, bill_id);
-		sqlite3_bind_int64(al, 3, prepaid ? 0 : share);
-		sqlite3_bind_int64(al, 4, prepaid ? share : 0);
-		rc = sqlite3_step(al);
-		sqlite3_reset(al);
-		if (rc != SQLITE_DONE)
-			return db_fail(a, rc);
-		amount -= share;
-	}
-	return journal(a, "payment.alloc", "payment_alloc", payment_id);
-}
-
+/* The cash desk rules (late fees, allocation, prepaid, receipt) live in
+ * payment.c; this runs them inside counter_submit's transaction. */
 static int do_payment(struct action_ctx *a)
 {
 	static const char *const known[] = { "account_no", "amount", "method",
 		"reference", "tendered", NULL };
 	build_extras(a, known);
-	struct customer c;
-	int rc = open_account(a, val(a, "account_no"), &c);
+	if (a->extras.oom)
+		return hall_err_set(a->err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+	struct payment_req req = {
+		.account_no = val(a, "account_no"),
+		.amount_fen = val_int(a, "amount"),
+		.method = val(a, "method"),
+		.reference = val(a, "reference"),
+		.tendered_fen = val(a, "tendered")[0] ? val_int(a, "tendered") : 0,
+		.extras_json = sbuf_str(&a->extras),
+	};
+	struct payment_result pr;
+	int rc = payment_take_tx(a->s, a->actor, &req, &pr, a->err);
 	if (rc != HALL_OK)
 		return rc;
-	int64_t amount = val_int(a, "amount");
-	bool cash = strcmp(val(a, "method"), "cash") == 0;
-	bool has_tendered = cash && val(a, "tendered")[0];
-	int64_t tendered = has_tendered ? val_int(a, "tendered") : 0;
-	if (amount <= 0)
-		return hall_err_set(a->err, HALL_EINVAL, "amount",
-			"金额：必须大于0", "amount: must be more than 0");
-	if (has_tendered && tendered < amount)
-		return hall_err_set(a->err, HALL_EINVAL, "tendered",
-			"实收现金：不能少于缴费金额", "cash tendered: less than the amount paid");
-	int64_t serial;
-	if ((rc = store_next_seq(a->s, "receipt", &serial, a->err)) != HALL_OK)
-		return rc;
-	snprintf(a->res->number, sizeof a->res->number, "SF%s%08lld",
-	         store_hall_code(a->s), (long long)serial);
-	sqlite3_stmt *st = store_stmt(a->s,
-		"INSERT INTO payments(receipt_no, account_no, amount_fen, method,"
-		" reference, tendered_fen, change_fen, business_date, hall, counter,"
-		" staff_id, created_at, extras)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", a->err);
-	if (!st)
-		return stmt_fail(a);
-	sqlite3_bind_text(st, 1, a->res->number, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, c.account_no, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, amount);
-	sqlite3_bind_text(st, 4, val(a, "method"), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, val(a, "reference"), -1, SQLITE_STATIC);
-	if (has_tendered) {
-		sqlite3_bind_int64(st, 6, tendered);
-		sqlite3_bind_int64(st, 7, tendered - amount);
-	}
-	sqlite3_bind_text(st, 8, a->today, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, store_hall_code(a->s), -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 10, a->actor->counter);
-	sqlite3_bind_text(st, 11, a->actor->user.id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, a->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 13, sbuf_str(&a->extras), -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(a, rc);
-	a->res->rowid = sqlite3_last_insert_rowid(store_db(a->s));
-	a->res->amount_fen = amount;
 	snprintf(a->res->kind, sizeof a->res->kind, "payment");
-	snprintf(a->res->account_no, sizeof a->res->account_no, "%s", c.account_no);
-	if ((rc = journal(a, "payment.create", "payments", a->res->rowid)) != HALL_OK)
-		return rc;
-	return allocate(a, a->res->rowid, c.account_no, amount);
+	snprintf(a->res->number, sizeof a->res->number, "%s", pr.receipt_no);
+	snprintf(a->res->account_no, sizeof a->res->account_no, "%s", pr.account_no);
+	a->res->amount_fen = pr.amount_fen;
+	a->res->rowid = pr.payment_id;
+	return HALL_OK;
 }
 
 /* ---------------------------------------------------------- complaint */
 
 /* A complaint is a repeat when the same account or phone complained in the
- * last REPEAT_WINDOW_DAYS days. */
+ * last repeat_window_days days (work setting, worules.h). */
 static int is_repeat(struct action_ctx *a, bool *repeat)
 {
 	sqlite3_stmt *st = store_stmt(a->s,
@@ -395,7 +307,7 @@ static int is_repeat(struct action_ctx *a, bool *repeat)
 	if (!st)
 		return stmt_fail(a);
 	char window[16];
-	snprintf(window, sizeof window, "-%d days", REPEAT_WINDOW_DAYS);
+	snprintf(window, sizeof window, "-%d days", worules_repeat_window_days(a->s));
 	sqlite3_bind_text(st, 1, val(a, "account_no"), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, val(a, "phone"), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, a->today, -1, SQLITE_STATIC);
@@ -421,12 +333,16 @@ static int do_complaint(struct action_ctx *a)
 		return rc;
 	if ((rc = day_number(a, "TS", a->res->number, sizeof a->res->number)) != HALL_OK)
 		return rc;
+	char deadline[21];
+	if ((rc = workorder_initial_deadline(a->s, "complaint", val(a, "kind"),
+	                                     a->now, deadline, a->err)) != HALL_OK)
+		return rc;
 	sqlite3_stmt *st = store_stmt(a->s,
 		"INSERT INTO complaints(complaint_no, account_no, name, phone, kind,"
 		" category, subcategory, channel, content, repeat_flag, business_date,"
-		" hall, counter, staff_id, created_at, updated_at, extras)"
+		" hall, counter, staff_id, created_at, updated_at, extras, deadline)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?15, ?16)", a->err);
+		" ?15, ?15, ?16, ?17)", a->err);
 	if (!st)
 		return stmt_fail(a);
 	sqlite3_bind_text(st, 1, a->res->number, -1, SQLITE_STATIC);
@@ -446,6 +362,7 @@ static int do_complaint(struct action_ctx *a)
 	sqlite3_bind_text(st, 14, a->actor->user.id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 15, a->now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 16, sbuf_str(&a->extras), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 17, deadline, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

@@ -160,6 +160,10 @@ int hall_rc_exit(int code)
 	case HALL_EVERSION:
 	case HALL_ECONFIG:
 		return 6;
+	case HALL_EIO:
+		return 7;
+	case HALL_EEXIST:
+		return 8;
 	default:
 		return 1;
 	}

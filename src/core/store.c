@@ -14,6 +14,8 @@
 #include "fts.h"
 #include "sbuf.h"
 #include "schema.h"
+#include "hall/audit.h"
+#include "hall/priv.h"
 #include "hall/utf8.h"
 
 #define STMT_CACHE 96
@@ -32,6 +34,9 @@ struct store {
 	bool readonly;
 	int nstmts;
 	struct stmt_slot stmts[STMT_CACHE];
+	int busy_ms;                 /* how long a writer waits (busy_wait) */
+	struct timespec busy_start;
+	uint64_t jitter;
 };
 
 sqlite3 *store_db(struct store *s) { return s->db; }
@@ -134,6 +139,7 @@ int store_begin(struct store *s, struct hall_err *err)
 	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return store_error(s, rc, "开始保存", "starting to save", err);
+	audit_txn_begin(s);   /* a deferred login row rides along */
 	return HALL_OK;
 }
 
@@ -145,6 +151,7 @@ int store_commit(struct store *s, struct hall_err *err)
 		store_rollback(s);
 		return code;
 	}
+	audit_txn_end(s, true);
 	return HALL_OK;
 }
 
@@ -152,6 +159,8 @@ void store_rollback(struct store *s)
 {
 	if (s && s->db && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (s)
+		audit_txn_end(s, false);
 }
 
 static int pragma_int(struct store *s, const char *sql, int64_t *out)
@@ -234,12 +243,32 @@ static const char *journal_select(const char *table)
 		{ "staff", "SELECT id, name, role, active, must_change, created_at, updated_at FROM staff WHERE rowid = ?1" },
 		{ "bills", "SELECT * FROM bills WHERE rowid = ?1" },
 		{ "payments", "SELECT * FROM payments WHERE rowid = ?1" },
-		{ "payment_alloc", "SELECT * FROM payment_alloc WHERE payment_id = ?1" },
+		/* with the paid bill's natural key, so the central (whose bill
+		 * ids differ) can apply the share: sync.h */
+		{ "payment_alloc", "SELECT a.*, p.account_no, b.period AS bill_period"
+		  " FROM payment_alloc a JOIN payments p ON p.id = a.payment_id"
+		  " LEFT JOIN bills b ON b.id = a.bill_id WHERE a.payment_id = ?1"
+		  " ORDER BY a.rowid" },
 		{ "applications", "SELECT * FROM applications WHERE rowid = ?1" },
 		{ "changes", "SELECT * FROM changes WHERE rowid = ?1" },
 		{ "complaints", "SELECT * FROM complaints WHERE rowid = ?1" },
 		{ "work_events", "SELECT * FROM work_events WHERE rowid = ?1" },
 		{ "customer_history", "SELECT * FROM customer_history WHERE rowid = ?1" },
+		/* a calendar year carries its days (calendar.h) */
+		{ "calendar_years", "SELECT y.*, (SELECT json_group_array(json_array(d.day, d.kind, d.name))"
+		  " FROM calendar_days d WHERE d.year = y.year) AS days FROM calendar_years y WHERE y.rowid = ?1" },
+		{ "deadline_rules", "SELECT * FROM deadline_rules WHERE rowid = ?1" },
+		{ "change_rules", "SELECT * FROM change_rules WHERE rowid = ?1" },
+		{ "work_settings", "SELECT * FROM work_settings WHERE rowid = ?1" },
+		{ "rectifications", "SELECT * FROM rectifications WHERE rowid = ?1" },
+		{ "late_fee_rules", "SELECT * FROM late_fee_rules WHERE rowid = ?1" },
+		{ "payment_settings", "SELECT * FROM payment_settings WHERE rowid = ?1" },
+		{ "receipts", "SELECT * FROM receipts WHERE rowid = ?1" },
+		{ "reversals", "SELECT * FROM reversals WHERE rowid = ?1" },
+		{ "day_closes", "SELECT * FROM day_closes WHERE rowid = ?1" },
+		{ "day_close_lines", "SELECT * FROM day_close_lines WHERE close_id = ?1" },
+		/* events with no other row: logins, exports (audit.h) */
+		{ "audit", "SELECT * FROM audit WHERE rowid = ?1" },
 	};
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
 		if (strcmp(q[i].table, table) == 0)
@@ -333,9 +362,52 @@ int store_journal_row(struct store *s, const char *kind, const char *table,
 	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	sbuf_free(&b);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		sbuf_free(&b);
 		return store_error(s, rc, "写日志", "writing the journal", err);
+	}
+	/* every journal entry gets its audit row (an audit row's own entry
+	 * is the exception: it is the audit row) */
+	int arc = HALL_OK;
+	if (strcmp(table, "audit") != 0)
+		arc = audit_journal_entry(s, sqlite3_last_insert_rowid(s->db), kind,
+		                          table, rowid, staff_id, counter, now,
+		                          sbuf_str(&b), err);
+	sbuf_free(&b);
+	return arc;
+}
+
+int store_new_epoch(struct store *s, int64_t *out, struct hall_err *err)
+{
+	int rc = store_begin(s, err);
+	if (rc != HALL_OK)
+		return rc;
+	char v[32], now[21];
+	int64_t epoch = 0;
+	if (store_meta_get(s, "epoch", v, sizeof v) == HALL_OK)
+		epoch = strtoll(v, NULL, 10);
+	/* never below an epoch the journal already used */
+	sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(max(epoch), 0) FROM journal", err);
+	if (!st) {
+		store_rollback(s);
+		return err ? err->code : HALL_EDB;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > epoch)
+		epoch = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	epoch++;
+	snprintf(v, sizeof v, "%lld", (long long)epoch);
+	store_now_utc(now);
+	if ((rc = store_meta_set(s, "epoch", v, err)) != HALL_OK ||
+	    (rc = store_meta_set(s, "epoch_started_at", now, err)) != HALL_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	if ((rc = store_commit(s, err)) != HALL_OK)
+		return rc;
+	s->epoch = epoch;
+	if (out)
+		*out = epoch;
 	return HALL_OK;
 }
 
@@ -353,7 +425,8 @@ static time_t now_time(void)
 {
 	struct tm tm;
 	/* a setgid hall ignores the test clock: no back-dated records */
-	const char *fake = getegid() == getgid() ? getenv("HALL_NOW") : NULL;
+	const char *fake = getegid() == getgid() && !priv_active()
+	                   ? getenv("HALL_NOW") : NULL;
 	if (fake && parse_utc(fake, &tm)) {
 		tm.tm_year -= 1900;
 		tm.tm_mon -= 1;
@@ -394,18 +467,47 @@ void store_local_time(const char *utc, char out[17])
 
 /* ------------------------------------------------------------- open */
 
+/* Wait for another counter's write transaction: short sleeps of 0.2 to
+ * 1.2 ms with jitter until busy_ms have passed.  SQLite's own handler backs
+ * off to 100 ms sleeps, and a waiter sleeping that long keeps losing the
+ * lock to counters that write all the time (measured by bench_payment:
+ * waits of seconds and an occasional 'database is locked'). */
+static int busy_wait(void *ud, int count)
+{
+	struct store *s = ud;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (count == 0)
+		s->busy_start = now;
+	long long waited = (long long)(now.tv_sec - s->busy_start.tv_sec) * 1000 +
+	                   (now.tv_nsec - s->busy_start.tv_nsec) / 1000000;
+	if (waited >= s->busy_ms)
+		return 0;
+	s->jitter ^= s->jitter << 13;
+	s->jitter ^= s->jitter >> 7;
+	s->jitter ^= s->jitter << 17;
+	struct timespec ts = { 0, (long)(200000 + s->jitter % 1000000) };
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
 static int configure(struct store *s, struct hall_err *err)
 {
 	/* HALL_BUSY_TIMEOUT_MS shortens the wait in tests */
 	const char *bt = getenv("HALL_BUSY_TIMEOUT_MS");
 	int timeout = bt && *bt ? atoi(bt) : STORE_BUSY_TIMEOUT_MS;
-	sqlite3_busy_timeout(s->db, timeout > 0 ? timeout : STORE_BUSY_TIMEOUT_MS);
+	s->busy_ms = timeout > 0 ? timeout : STORE_BUSY_TIMEOUT_MS;
+	s->jitter = (uint64_t)getpid() * 0x9E3779B97F4A7C15u ^ (uint64_t)(uintptr_t)s;
+	sqlite3_busy_handler(s->db, busy_wait, s);
 	sqlite3_extended_result_codes(s->db, 1);
 	if (fts_register(s->db) != SQLITE_OK)
 		return hall_err_set(err, HALL_EDB, NULL,
 			"SQLite 缺少 FTS5 全文检索支持", "SQLite lacks FTS5 full-text search");
+	/* temp_store: no SQLite temporary file ever holds store data in a
+	 * folder the user can read (priv.h) */
 	int rc = exec_sql(s, "PRAGMA foreign_keys = ON;"
-	                     "PRAGMA synchronous = FULL;", err);
+	                     "PRAGMA synchronous = FULL;"
+	                     "PRAGMA temp_store = MEMORY;", err);
 	if (rc != HALL_OK)
 		return rc;
 	if (!s->readonly) {
@@ -477,7 +579,13 @@ static void store_free(struct store *s)
 
 void store_close(struct store *s)
 {
+	if (!s)
+		return;
+	audit_store_closing(s);
+	/* the last connection out checkpoints and removes the -wal file */
+	priv_raise();
 	store_free(s);
+	priv_drop();
 }
 
 static int open_db(const char *path, int flags, bool readonly,
@@ -505,6 +613,9 @@ static int open_db(const char *path, int flags, bool readonly,
 	}
 	rc = configure(s, err);
 	if (rc != HALL_OK) {
+		if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_NOTADB)
+			rc = hall_err_set(err, HALL_EVERSION, NULL,
+				"%s 不是营业厅数据库", "%s is not a hall store", path);
 		store_free(s);
 		return rc;
 	}
@@ -512,24 +623,57 @@ static int open_db(const char *path, int flags, bool readonly,
 	return HALL_OK;
 }
 
+static int open_existing(const char *path, enum store_mode mode,
+                         struct store **out, struct hall_err *err);
+
+/* Opening the store is the one thing the raised group is for (priv.h):
+ * the database, its -wal and -shm are opened here, with the group, and
+ * kept open; the first read below opens the -wal and -shm. */
 int store_open(const char *path, enum store_mode mode, struct store **out,
                struct hall_err *err)
 {
 	*out = NULL;
+	if (!priv_raise())
+		return hall_err_set(err, HALL_EPERM, NULL,
+			"无法取得 hall 组权限打开数据库", "cannot take the hall group to open the store");
+	struct stat sb;
+	int rc;
+	/* setgid for someone else: only a file of the hall group, never a
+	 * file of the user's own making */
+	if (priv_active() && path && *path && stat(path, &sb) == 0 &&
+	    sb.st_gid != priv_group())
+		rc = hall_err_set(err, HALL_EPERM, NULL,
+			"%s 不属于 hall 组，不是本营业厅的数据库", "%s does not belong to the hall group: not this hall's store",
+			path);
+	else
+		rc = open_existing(path, mode, out, err);
+	priv_drop();
+	return rc;
+}
+
+static int open_existing(const char *path, enum store_mode mode,
+                         struct store **out, struct hall_err *err)
+{
 	struct stat sb;
 	if (!path || !*path)
 		return hall_err_set(err, HALL_EIO, NULL,
 			"未指定数据库：请用 --db 路径，或设置 HALL_DB，或在配置文件中写 db = 路径",
 			"no store given: use --db PATH, set HALL_DB, or put db = PATH in the configuration file");
+	if (stat(path, &sb) != 0 && errno == ENOENT)
+		return hall_err_set(err, HALL_EIO, NULL,
+			"数据库 %s 不存在。新营业厅请先运行 hall init",
+			"the store %s does not exist. For a new hall run hall init first",
+			path);
 	if (stat(path, &sb) != 0)
 		return hall_err_set(err, HALL_EIO, NULL,
-			"数据库 %s 不存在（%s）。新营业厅请先运行 hall init",
-			"the store %s does not exist (%s). For a new hall run hall init first",
+			"无法访问数据库 %s（%s）：请检查目录权限（应属于 hall 组），或请管理员安装 setgid 的 hall",
+			"cannot reach the store %s (%s): check the folder's permissions (group hall) or ask the administrator to install hall setgid",
 			path, strerror(errno));
 	if (!S_ISREG(sb.st_mode))
 		return hall_err_set(err, HALL_EIO, NULL, "%s 不是普通文件",
 		                    "%s is not a regular file", path);
-	if (mode == STORE_RW && (access(path, W_OK) != 0))
+	/* the effective ids decide (a setgid hall writes as its group) */
+	if (mode == STORE_RW && faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0)
 		return hall_err_set(err, HALL_EIO, NULL,
 			"数据库 %s 是只读的：请检查文件和目录的权限（应属于 hall 组且组可写）",
 			"the store %s is read-only: check the permissions of the file and its folder (group hall, group-writable)",
@@ -618,7 +762,10 @@ int store_create(const char *path, const char *hall_code,
 			path);
 	/* O_EXCL: two administrators creating the same store cannot both
 	 * win.  The descriptor is closed before SQLite opens the file. */
+	/* 660 whatever the umask: the counters share it through the group */
+	mode_t old_mask = umask(007);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0660);
+	umask(old_mask);
 	if (fd < 0)
 		return hall_err_set(err, errno == EEXIST ? HALL_EEXIST : HALL_EIO, NULL,
 			"无法创建 %s：%s", "cannot create %s: %s",

@@ -1,0 +1,186 @@
+/*
+ * export.h - Excel workbooks for managers (营业日报 and ledgers).
+ *
+ * Reports (export_report):
+ *   daily         营业日报: sheets 汇总 Summary, 收费明细 payments journal,
+ *                 业扩台账 applications ledger, 变更台账 changes ledger,
+ *                 投诉台账 complaint ledger, 图表 charts;
+ *   payments      收费明细 alone;
+ *   complaints    投诉台账 alone;
+ *   applications  业扩台账 and 变更台账 (new connections and business
+ *                 changes are both applications at the counter).
+ * Sheet names and labels follow hall_lang() (Chinese by default).
+ *
+ * Every sheet: a title row, an information row (hall, period, scope, who
+ * exported it and when), a frozen header row with an autofilter, money as
+ * numbers with the format #,##0.00 (the fen are divided by 100 only when
+ * the cell is written; every sum is done in int64 fen or by a formula),
+ * dates and times as real dates, column widths from the display width of
+ * the text (a Chinese character counts two), A4 landscape fitted to one
+ * page wide, header and footer with the hall's name, the period and page
+ * numbers.  ID numbers and phone numbers are masked (ident_mask_id,
+ * ident_mask_phone).  A sheet without rows says so in its first data row.
+ * Subtotals and totals are formulas (SUM, SUMIFS, COUNTIFS) written with
+ * their result computed from the store, so viewers that do not
+ * recalculate show the right figures.
+ *
+ * Who may export: a manager (or admin) anything; a clerk only their own
+ * records of today (from == to == store_today_local()), which the core
+ * enforces by filtering on the clerk's staff id.  --counter N limits every
+ * sheet to the records taken at counter N.
+ *
+ * Which rows:
+ *   - payments journal: every payment with business_date in the period
+ *     (status 正常 or 已冲正), and every reversal (table reversals, when the
+ *     store has it) with business_date in the period, as its own row with
+ *     a negative amount, in time order.  Below the rows: subtotals by
+ *     method and by clerk, and the totals.  实收 (takings) = the payments
+ *     of the period with status 'ok'; 冲正 = the payments with status
+ *     'void'.
+ *   - ledgers (applications, changes, complaints): every record active in
+ *     the period: accepted on or before `to`, and still open or finished
+ *     on or after `from`.  The finish time of a record that is not open is
+ *     the time of its last work_events entry (else its updated_at).
+ *
+ * Definitions of the figures (the Summary sheet repeats them in words):
+ *   - received in the period: business_date in [from, to];
+ *   - finished in the period: status done (or cancelled, shown apart) and
+ *     the local date of the finish time in [from, to];
+ *   - overdue (超期) of a record with a deadline (column deadline, UTC): open
+ *     and deadline < now, or finished after its deadline; records without
+ *     a deadline are never overdue;
+ *   - days used of the limit: working days (calendar.h) from the accept
+ *     date to the finish date (open: today), and the limit is the working
+ *     days from the accept date to the deadline's local date;
+ *   - 万户投诉率 (complaints per 10,000 customers) = C / N x 10,000 where
+ *     C = complaints (kind 'complaint') received in the period within the
+ *     export's scope, and N = accounts whose status is neither 'closed'
+ *     nor 'connecting' at the time of the export (the store keeps no
+ *     history of the number of accounts).  For the period, not annualised.
+ *     Left blank when N = 0;
+ *   - 时限达标率 (on-time rate) = A / D over applications, changes and
+ *     complaints of kind 'complaint' that have a deadline: D = those
+ *     finished (status done) in the period plus those still open whose
+ *     deadline falls in the period and has passed; A = those finished in
+ *     the period at or before their deadline.  Per kind and overall; blank
+ *     when D = 0;
+ *   - 回访满意率 (follow-up satisfaction) = S / F where F = complaints with a
+ *     follow-up result recorded in the period and S = those whose result is
+ *     satisfied.  Shown only when the store records follow-up results
+ *     (issue 5's data); otherwise the Summary says the figure is not
+ *     available;
+ *   - daily-close difference (日结差额) = declared - expected of the closes
+ *     in force (status declared or signed, table day_closes) of the
+ *     period; shown only when the store has daily closes.
+ *
+ * Crash safety: the workbook is written to "PATH.tmp-XXXXXX" in the
+ * destination folder, workbook_close() is checked, the file is read back
+ * (every zip member inflated, its CRC and size checked, every XML part
+ * checked to end with its root element's closing tag: libxlsxwriter does
+ * not notice a failed write to its own temporary files), synced, and only
+ * then moved to PATH: with rename() when replacing is allowed (force),
+ * else with link() + unlink(), which never replaces a file.  On any error
+ * the temporary file is removed, so PATH is either the complete new
+ * workbook or untouched.  A process killed mid-way may leave a
+ * PATH.tmp-XXXXXX file, never a partial PATH.
+ */
+#ifndef HALL_EXPORT_H
+#define HALL_EXPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hall/auth.h"
+#include "hall/err.h"
+#include "hall/store.h"
+
+enum export_report {
+	EXPORT_DAILY = 0,
+	EXPORT_PAYMENTS,
+	EXPORT_COMPLAINTS,
+	EXPORT_APPLICATIONS,
+	EXPORT__COUNT
+};
+
+/* Payments journals above this many rows are written in libxlsxwriter's
+ * constant_memory mode (rows streamed to disk; memory stays flat). */
+#define EXPORT_CONST_MEM_ROWS 20000L
+/* Most data rows one sheet takes (Excel's limit is 1,048,576 rows; the
+ * title, header and subtotal rows need the rest).  A longer period is
+ * refused with a message asking for a shorter one. */
+#define EXPORT_MAX_ROWS 1048000L
+/* A single day's daily sheet shows the trend of this many days up to the
+ * date; a longer period shows its own days (by month beyond 92 days). */
+#define EXPORT_TREND_DAYS 14
+
+struct export_options {
+	enum export_report report;
+	const char *from, *to;     /* "YYYY-MM-DD", both included (export_period) */
+	int counter;               /* 0: every counter; 1-99: only that one */
+	const char *path;          /* destination, must end in .xlsx */
+	bool force;                /* replace an existing file at path */
+	/* constant_memory from this many payment rows on; 0: the default
+	 * EXPORT_CONST_MEM_ROWS, 1: always (tests). */
+	long const_mem_rows;
+	/* Called about every 1% and at the end (done == total): rows written
+	 * out of all rows, in work units.  Return false to cancel: the export
+	 * stops with HALL_ESTATE, writing nothing.  May be NULL. */
+	bool (*progress)(void *ud, long done, long total);
+	void *ud;
+};
+
+struct export_result {
+	long rows;                 /* data rows written over all sheets */
+	long payment_rows;         /* rows of the payments journal */
+	int sheets;
+	bool const_mem;            /* written in constant_memory mode */
+	bool empty;                /* no data row in any sheet */
+	int64_t takings_fen;       /* 实收: payments with status ok, in scope */
+	int64_t bytes;             /* size of the finished file */
+};
+
+/* Fill o with defaults: daily report, no path, every counter. */
+void export_options_init(struct export_options *o);
+
+/* Report key ("daily" ...) and label in the current language. */
+const char *export_report_key(enum export_report r);
+const char *export_report_label(enum export_report r);
+/* Parse a report key; HALL_EINVAL naming the known reports otherwise. */
+int export_report_parse(const char *key, enum export_report *out,
+                        struct hall_err *err);
+
+/* The period from the command line: date alone (from = to = date), or
+ * from and to together, or none of them (today, from store_today_local).
+ * Errors (HALL_EINVAL, field named): date with from/to, from without to
+ * or the reverse, a malformed or impossible date, from after to.
+ * from_out/to_out get canonical "YYYY-MM-DD". */
+int export_period(const char *date, const char *from, const char *to,
+                  char from_out[11], char to_out[11], struct hall_err *err);
+
+/* A file name for the report and period: "daily-001-2026-05-06.xlsx",
+ * "payments-001-2026-05-01_2026-05-31.xlsx" (hall code from the store). */
+void export_suggest_name(const struct store *s, enum export_report r,
+                         const char *from, const char *to, char *out,
+                         size_t outsz);
+
+/* Write the report.  Checks, in this order and writing nothing on error:
+ * the report, the period (export_period rules, HALL_EINVAL), the counter
+ * (0-99), the role (HALL_EPERM: a clerk asking for another day than today),
+ * the path (HALL_EINVAL: empty or not .xlsx; HALL_EEXIST: the file exists
+ * and force is false, or it is a folder; HALL_EIO: the folder is missing
+ * or not writable).  Then reads the store in one read transaction (one
+ * consistent snapshot) and writes the workbook as described at the top.
+ * HALL_EIO with the system's reason for a write that fails (a full disk),
+ * HALL_EINVAL for a period with more rows than one sheet holds.
+ * res may be NULL. */
+int export_run(struct store *s, const struct hall_actor *actor,
+               const struct export_options *o, struct export_result *res,
+               struct hall_err *err);
+
+/* Check that the file at path is a complete xlsx (zip) container: every
+ * member inflates to its recorded size and CRC, and every XML member ends
+ * with the closing tag of its root element.  HALL_EIO with the reason
+ * otherwise.  export_run calls it before moving the file into place. */
+int export_verify_xlsx(const char *path, struct hall_err *err);
+
+#endif

@@ -1,0 +1,345 @@
+/* export_payments.c - 收费明细, the payments journal: every payment of the
+ * period and every reversal, in time order, then subtotals by method and
+ * by clerk as formulas (SUMIFS/COUNTIFS, SUMPRODUCT) written with their
+ * results, which are summed here in int64 fen while the rows stream by
+ * (constant_memory: the totals come after the rows). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export_int.h"
+
+enum {
+	C_RECEIPT, C_TIME, C_BDATE, C_COUNTER, C_STAFF, C_STAFFNAME, C_ACCOUNT,
+	C_NAME, C_METHOD, C_REF, C_AMOUNT, C_STATUS, C_REASON, C_APPROVER, C__N
+};
+
+static const struct xcol cols[C__N] = {
+	{ "收据号", "Receipt no.", 0 }, { "收款时间", "Time", 0 },
+	{ "记账日期", "Business date", 0 }, { "窗口", "Counter", 0 },
+	{ "工号", "Clerk ID", 0 }, { "营业员", "Clerk", 24 },
+	{ "户号", "Account", 0 }, { "户名", "Name", 36 },
+	{ "付款方式", "Method", 0 }, { "凭证号", "Reference", 0 },
+	{ "金额（元）", "Amount (yuan)", 0 }, { "状态", "Status", 0 },
+	{ "冲正原因", "Reversal reason", 36 }, { "批准人", "Approved by", 24 },
+};
+
+#define PAY_SQL \
+	"SELECT p.receipt_no, p.created_at, p.business_date, p.counter, p.staff_id," \
+	" coalesce(s.name, ''), p.account_no, coalesce(c.name, ''), p.method," \
+	" p.reference, p.amount_fen, p.status" \
+	" FROM payments p LEFT JOIN staff s ON s.id = p.staff_id" \
+	" LEFT JOIN customers c ON c.account_no = p.account_no" \
+	" WHERE p.business_date = ?7 AND" XSCOPE("p") " ORDER BY p.id"
+
+#define REV_SQL \
+	"SELECT r.receipt_no, r.created_at, r.business_date, r.counter, r.staff_id," \
+	" coalesce(s.name, ''), r.account_no, coalesce(c.name, ''), coalesce(p.method, '')," \
+	" coalesce(p.reference, ''), r.amount_fen, r.reason, r.approver_id, coalesce(a.name, '')" \
+	" FROM reversals r LEFT JOIN payments p ON p.id = r.payment_id" \
+	" LEFT JOIN staff s ON s.id = r.staff_id LEFT JOIN staff a ON a.id = r.approver_id" \
+	" LEFT JOIN customers c ON c.account_no = r.account_no" \
+	" WHERE r.business_date = ?7 AND" XSCOPE("r") " ORDER BY r.created_at, r.id"
+
+int xcount_payments(struct xctx *x, long *rows)
+{
+	int64_t n = 0, r = 0;
+	int rc = xq_int(x, "SELECT count(*) FROM payments p"
+	                   " WHERE p.business_date BETWEEN ?1 AND ?2 AND" XSCOPE("p"), &n);
+	if (rc == HALL_OK && x->have.reversals)
+		rc = xq_int(x, "SELECT count(*) FROM reversals r"
+		               " WHERE r.business_date BETWEEN ?1 AND ?2 AND" XSCOPE("r"), &r);
+	*rows = (long)(n + r);
+	return rc;
+}
+
+/* Running totals of one method or one clerk. */
+struct tally {
+	char key[64];               /* method label or staff id */
+	char name[192];             /* clerk's name */
+	int64_t n_ok, fen_ok, n_void, fen_void;
+};
+
+struct tallies {
+	struct tally *t;
+	int n, cap;
+};
+
+static struct tally *tally_get(struct tallies *ts, const char *key,
+                               const char *name)
+{
+	for (int i = ts->n - 1; i >= 0; i--)
+		if (strcmp(ts->t[i].key, key) == 0)
+			return &ts->t[i];
+	if (ts->n == ts->cap) {
+		int cap = ts->cap ? ts->cap * 2 : 16;
+		struct tally *t = realloc(ts->t, (size_t)cap * sizeof *t);
+		if (!t)
+			return NULL;
+		ts->t = t;
+		ts->cap = cap;
+	}
+	struct tally *t = &ts->t[ts->n++];
+	memset(t, 0, sizeof *t);
+	snprintf(t->key, sizeof t->key, "%s", key);
+	snprintf(t->name, sizeof t->name, "%s", name ? name : "");
+	return t;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(((const struct tally *)a)->key, ((const struct tally *)b)->key);
+}
+
+static void count(struct tally *t, bool ok, int64_t fen)
+{
+	if (!t)
+		return;
+	if (ok) {
+		t->n_ok++;
+		t->fen_ok += fen;
+	} else {
+		t->n_void++;
+		t->fen_void += fen;
+	}
+}
+
+/* Subtotal block rows: label cells, then count/amount formulas. */
+struct ranges {
+	char method[40], staff[40], amount[40], status[40];
+	char ok[64], voided[64];    /* quoted status labels */
+};
+
+static void write_total(struct xsheet *sh, int col, lxw_row_t r1, lxw_row_t r2,
+                        const int64_t v[4])
+{
+	struct xctx *x = sh->x;
+	char f[256];
+	for (int k = 0; k < 4; k++) {
+		char rg[40];
+		xs_range(rg, sizeof rg, col + k, r1, r2);
+		snprintf(f, sizeof f, "=SUM(%s)", rg);
+		if (k % 2 == 0)
+			xs_formula_int(sh, col + k, f, v[k], x->f.int_bold);
+		else
+			xs_formula_money(sh, col + k, f, v[k], x->f.money_bold);
+	}
+}
+
+static void method_block(struct xsheet *sh, struct tallies *ms,
+                         const struct ranges *rg)
+{
+	struct xctx *x = sh->x;
+	static const struct xcol head[] = {
+		{ "付款方式", "Method", 0 }, { "收费笔数", "Payments", 0 },
+		{ "实收金额", "Takings", 0 }, { "冲正笔数", "Reversed", 0 },
+		{ "冲正金额", "Reversed amount", 0 },
+	};
+	xs_text_free(sh, 0, hall_tr("按付款方式小计", "Subtotals by method"), x->f.section);
+	xs_next(sh, 1);
+	xs_header(sh, head, 5, 0);
+	lxw_row_t first = sh->row;
+	int64_t tot[4] = { 0, 0, 0, 0 };
+	char f[512], cell[16];
+	for (int i = 0; i < ms->n; i++) {
+		struct tally *t = &ms->t[i];
+		xs_cell(cell, sizeof cell, sh->row, 0);
+		xs_text(sh, 0, t->key, NULL);
+		snprintf(f, sizeof f, "=COUNTIFS(%s,%s,%s,%s)", rg->method, cell, rg->status, rg->ok);
+		xs_formula_int(sh, 1, f, t->n_ok, NULL);
+		snprintf(f, sizeof f, "=SUMIFS(%s,%s,%s,%s,%s)", rg->amount, rg->method, cell, rg->status, rg->ok);
+		xs_formula_money(sh, 2, f, t->fen_ok, NULL);
+		snprintf(f, sizeof f, "=COUNTIFS(%s,%s,%s,%s)", rg->method, cell, rg->status, rg->voided);
+		xs_formula_int(sh, 3, f, t->n_void, NULL);
+		snprintf(f, sizeof f, "=SUMIFS(%s,%s,%s,%s,%s)", rg->amount, rg->method, cell, rg->status, rg->voided);
+		xs_formula_money(sh, 4, f, t->fen_void, NULL);
+		tot[0] += t->n_ok;
+		tot[1] += t->fen_ok;
+		tot[2] += t->n_void;
+		tot[3] += t->fen_void;
+		xs_next(sh, 1);
+	}
+	xs_text(sh, 0, hall_tr("合计", "Total"), x->f.bold);
+	write_total(sh, 1, first, sh->row - 1, tot);
+	xs_next(sh, 1);
+}
+
+static void clerk_block(struct xsheet *sh, struct tallies *cs,
+                        const struct ranges *rg)
+{
+	struct xctx *x = sh->x;
+	static const struct xcol head[] = {
+		{ "工号", "Clerk ID", 0 }, { "营业员", "Clerk", 0 },
+		{ "收费笔数", "Payments", 0 }, { "实收金额", "Takings", 0 },
+		{ "冲正笔数", "Reversed", 0 }, { "冲正金额", "Reversed amount", 0 },
+	};
+	if (cs->n > 1)
+		qsort(cs->t, (size_t)cs->n, sizeof cs->t[0], cmp_key);
+	xs_text_free(sh, 0, hall_tr("按营业员小计", "Subtotals by clerk"), x->f.section);
+	xs_next(sh, 1);
+	xs_header(sh, head, 6, 0);
+	lxw_row_t first = sh->row;
+	int64_t tot[4] = { 0, 0, 0, 0 };
+	char f[512], cell[16];
+	for (int i = 0; i < cs->n; i++) {
+		struct tally *t = &cs->t[i];
+		xs_cell(cell, sizeof cell, sh->row, 0);
+		xs_text(sh, 0, t->key, NULL);
+		xs_text(sh, 1, t->name, NULL);
+		/* exact text comparison: COUNTIFS would read "1001" as a number */
+		snprintf(f, sizeof f, "=SUMPRODUCT((%s=%s)*(%s=%s))", rg->staff, cell, rg->status, rg->ok);
+		xs_formula_int(sh, 2, f, t->n_ok, NULL);
+		snprintf(f, sizeof f, "=SUMPRODUCT((%s=%s)*(%s=%s),%s)", rg->staff, cell, rg->status, rg->ok, rg->amount);
+		xs_formula_money(sh, 3, f, t->fen_ok, NULL);
+		snprintf(f, sizeof f, "=SUMPRODUCT((%s=%s)*(%s=%s))", rg->staff, cell, rg->status, rg->voided);
+		xs_formula_int(sh, 4, f, t->n_void, NULL);
+		snprintf(f, sizeof f, "=SUMPRODUCT((%s=%s)*(%s=%s),%s)", rg->staff, cell, rg->status, rg->voided, rg->amount);
+		xs_formula_money(sh, 5, f, t->fen_void, NULL);
+		tot[0] += t->n_ok;
+		tot[1] += t->fen_ok;
+		tot[2] += t->n_void;
+		tot[3] += t->fen_void;
+		xs_next(sh, 1);
+	}
+	xs_text(sh, 0, hall_tr("合计", "Total"), x->f.bold);
+	write_total(sh, 2, first, sh->row - 1, tot);
+	xs_next(sh, 1);
+}
+
+/* One row of the journal: a payment, or a reversal (negative amount). */
+static void write_row(struct xsheet *sh, sqlite3_stmt *st, bool rev)
+{
+	int64_t fen = sqlite3_column_int64(st, 10);
+	xs_text(sh, C_RECEIPT, xq_text(st, 0), NULL);
+	xs_time(sh, C_TIME, xq_text(st, 1), true);
+	xs_date(sh, C_BDATE, xq_text(st, 2));
+	xs_int(sh, C_COUNTER, sqlite3_column_int64(st, 3), NULL);
+	xs_text(sh, C_STAFF, xq_text(st, 4), NULL);
+	xs_text(sh, C_STAFFNAME, xq_text(st, 5), NULL);
+	xs_text(sh, C_ACCOUNT, xq_text(st, 6), NULL);
+	xs_text(sh, C_NAME, xq_text(st, 7), NULL);
+	xs_text(sh, C_METHOD, xl_label("method", xq_text(st, 8)), NULL);
+	xs_text(sh, C_REF, xq_text(st, 9), NULL);
+	if (rev) {
+		/* a reversal takes the money back: shown negative */
+		xs_money(sh, C_AMOUNT, -fen, NULL);
+		xs_text(sh, C_STATUS, hall_tr("冲正", "Reversal"), NULL);
+		xs_text(sh, C_REASON, xq_text(st, 11), NULL);
+		char who[256];
+		snprintf(who, sizeof who, "%s %s", xq_text(st, 12), xq_text(st, 13));
+		xs_text(sh, C_APPROVER, who, NULL);
+	} else {
+		bool ok = strcmp(xq_text(st, 11), "ok") == 0;
+		xs_money(sh, C_AMOUNT, fen, NULL);
+		xs_text(sh, C_STATUS, xl_label("status", ok ? "ok" : "void"), NULL);
+	}
+}
+
+int xsheet_payments(struct xctx *x)
+{
+	struct xsheet sh;
+	int rc = xs_open(x, &sh, "收费明细", "Payments", "收费明细", "Payments journal");
+	if (rc != HALL_OK)
+		return rc;
+	xs_header(&sh, cols, C__N, x->expect_payments);
+	lxw_row_t first = sh.row;
+
+	const char *ok_label = xl_label("status", "ok");
+	const char *void_label = xl_label("status", "void");
+	struct tallies ms = { 0 }, cs = { 0 };
+	/* the six methods always show, in the form's order */
+	for (const char *const *k = xl_keys("method"); *k; k++)
+		tally_get(&ms, xl_label("method", *k), NULL);
+
+	/* Day by day: each day's rows in time order.  One query over the
+	 * whole period would sort all its rows at once, in memory (the store
+	 * keeps SQLite's temporary data in memory); a day's sort is small, so
+	 * memory stays flat however long the period. */
+	sqlite3_stmt *p = xq_prepare(x, PAY_SQL);
+	sqlite3_stmt *r = NULL;
+	if (p && x->have.reversals)
+		r = xq_prepare(x, REV_SQL);
+	if (!p || (x->have.reversals && !r)) {
+		sqlite3_finalize(p);
+		free(ms.t);
+		return x->err->code ? x->err->code : HALL_EDB;
+	}
+	int prc = SQLITE_DONE, rrc = SQLITE_DONE;
+	long n = 0;
+	bool oom = false;
+	for (int32_t day = x->from_day; day <= x->to_day && !x->cancelled; day++) {
+		char ymd[11];
+		cal_format_date(day, ymd);
+		sqlite3_reset(p);
+		sqlite3_bind_text(p, 7, ymd, -1, SQLITE_TRANSIENT);
+		prc = xq_step(x, p);
+		if (r) {
+			sqlite3_reset(r);
+			sqlite3_bind_text(r, 7, ymd, -1, SQLITE_TRANSIENT);
+			rrc = xq_step(x, r);
+		}
+		while ((prc == SQLITE_ROW || rrc == SQLITE_ROW) && !x->cancelled) {
+			bool rev = rrc == SQLITE_ROW &&
+				(prc != SQLITE_ROW || strcmp(xq_text(r, 1), xq_text(p, 1)) < 0);
+			sqlite3_stmt *st = rev ? r : p;
+			write_row(&sh, st, rev);
+			if (rev) {
+				rrc = xq_step(x, r);
+			} else {
+				const char *staff = xq_text(st, 4);
+				const char *method = xl_label("method", xq_text(st, 8));
+				int64_t fen = sqlite3_column_int64(st, 10);
+				bool ok = strcmp(xq_text(st, 11), "ok") == 0;
+				struct tally *tm = tally_get(&ms, method, NULL);
+				struct tally *tc = tally_get(&cs, staff, xq_text(st, 5));
+				oom |= !tm || !tc;
+				count(tm, ok, fen);
+				count(tc, ok, fen);
+				if (ok)
+					x->takings_fen += fen;
+				prc = xq_step(x, p);
+			}
+			xs_next(&sh, 1);
+			n++;
+			x_progress(x, 1);
+		}
+		if ((prc != SQLITE_DONE && prc != SQLITE_ROW) || (rrc != SQLITE_DONE && rrc != SQLITE_ROW))
+			break;
+	}
+	sqlite3_finalize(p);
+	sqlite3_finalize(r);
+	if ((prc != SQLITE_DONE && prc != SQLITE_ROW) || (rrc != SQLITE_DONE && rrc != SQLITE_ROW)) {
+		free(ms.t);
+		free(cs.t);
+		return x->err->code ? x->err->code : HALL_EDB;
+	}
+	if (oom) {
+		free(ms.t);
+		free(cs.t);
+		return hall_err_set(x->err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+	}
+	x->payment_rows = n;
+	x->nrows += n;
+	if (n == 0) {
+		xs_nothing(&sh, "本期间没有收费记录", "No payments in this period");
+		xs_table_end(&sh);
+	} else {
+		lxw_row_t last = sh.row - 1;
+		xs_table_end(&sh);
+		struct ranges rg;
+		xs_range(rg.method, sizeof rg.method, C_METHOD, first, last);
+		xs_range(rg.staff, sizeof rg.staff, C_STAFF, first, last);
+		xs_range(rg.amount, sizeof rg.amount, C_AMOUNT, first, last);
+		xs_range(rg.status, sizeof rg.status, C_STATUS, first, last);
+		snprintf(rg.ok, sizeof rg.ok, "\"%s\"", ok_label);
+		snprintf(rg.voided, sizeof rg.voided, "\"%s\"", void_label);
+		xs_next(&sh, 1);
+		method_block(&sh, &ms, &rg);
+		xs_next(&sh, 1);
+		clerk_block(&sh, &cs, &rg);
+	}
+	free(ms.t);
+	free(cs.t);
+	xs_close(&sh);
+	return HALL_OK;
+}

@@ -1,0 +1,1246 @@
+/* sync.c - the nightly sync: lock, push the journal, pull what the central
+ * owns, verify, central init, status for the home screen.  The central
+ * store itself is behind struct sync_be_ops (sync_sqlite.c, sync_pg.c). */
+#include "hall/sync.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sbuf.h"
+#include "sync_backend.h"
+
+#define PULL_HOLD_MS 60       /* longest hall write transaction of a pull */
+#define PULL_GAP_MS 25        /* and the pause after it (see do_pull) */
+#define SEED_ROWS 2000        /* master rows per seed call */
+
+/* ------------------------------------------------------------ codes */
+
+int sync_exit_code(int fail)
+{
+	switch (fail) {
+	case SYNC_OK: return 0;
+	case SYNC_UNREACHABLE: return 10;
+	case SYNC_REJECTED:
+	case SYNC_AUTH:
+	case SYNC_UNKNOWN_HALL: return 11;
+	case SYNC_DIFF: return 12;
+	case SYNC_SCHEMA: return 13;
+	case SYNC_DISKFULL: return 14;
+	case SYNC_LOCKED: return 15;
+	case SYNC_CONFIG: return 6;
+	default: return 1;
+	}
+}
+
+const char *sync_fail_key(int fail)
+{
+	static const char *const k[] = { "ok", "unreachable", "rejected",
+		"auth", "unknown-hall", "schema", "disk-full", "locked",
+		"differences", "config", "local" };
+	return fail >= 0 && fail < (int)(sizeof k / sizeof k[0]) ? k[fail] : "error";
+}
+
+/* A hall store error as a sync failure: a full disk is its own kind. */
+static int local_fail(const struct hall_err *err)
+{
+	if (strstr(err->en, "disk is full"))
+		return SYNC_DISKFULL;
+	return SYNC_LOCAL;
+}
+
+const char *sync_verify_sql(void)
+{
+	return
+	"SELECT business_date, 'payments', count(*), coalesce(sum(amount_fen), 0)"
+	"  FROM payments WHERE hall = ?1 AND status = 'ok' GROUP BY business_date"
+	" UNION ALL SELECT business_date, 'payments_void', count(*),"
+	"  coalesce(sum(amount_fen), 0) FROM payments WHERE hall = ?1"
+	"  AND status <> 'ok' GROUP BY business_date"
+	" UNION ALL SELECT business_date, 'applications', count(*), 0"
+	"  FROM applications WHERE hall = ?1 GROUP BY business_date"
+	" UNION ALL SELECT business_date, 'changes', count(*), 0"
+	"  FROM changes WHERE hall = ?1 GROUP BY business_date"
+	" UNION ALL SELECT business_date, 'complaints', count(*), 0"
+	"  FROM complaints WHERE hall = ?1 GROUP BY business_date"
+	" UNION ALL SELECT substr(at, 1, 10), 'journal', count(*), 0"
+	"  FROM journal WHERE hall = ?1 GROUP BY substr(at, 1, 10)";
+}
+
+static const struct sync_be_ops *backend_for(const char *url,
+                                             struct hall_err *err)
+{
+	if (!url || !*url) {
+		hall_err_set(err, HALL_ECONFIG, "central",
+			"未配置中心库：请用 --central 地址，或设置 HALL_CENTRAL，或在配置文件中写 central = 地址"
+			"（sqlite:路径 或 postgresql://…）",
+			"no central store configured: use --central URL, set HALL_CENTRAL, or put central = URL "
+			"in the configuration file (sqlite:PATH or postgresql://...)");
+		return NULL;
+	}
+	if (strncmp(url, "sqlite:", 7) == 0)
+		return &sync_sqlite_ops;
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+		return &sync_pg_ops;
+	hall_err_set(err, HALL_ECONFIG, "central",
+		"中心库地址 %s 无法识别：应以 sqlite: 或 postgresql:// 开头",
+		"central URL %s not understood: it must start with sqlite: or postgresql://",
+		url);
+	return NULL;
+}
+
+static int connect_central(const char *url, const struct sync_be_ops **ops,
+                           struct sync_be **b, struct hall_err *err)
+{
+	*ops = backend_for(url, err);
+	if (!*ops)
+		return SYNC_CONFIG;
+	return (*ops)->open(url, b, err);
+}
+
+/* ------------------------------------------------------------- lock */
+
+/* An flock on STORE.sync-lock: a separate file, so closing it never drops
+ * SQLite's POSIX locks on the store. */
+static int lock_take(struct store *s, int *fd, struct hall_err *err)
+{
+	char path[1100];
+	snprintf(path, sizeof path, "%s.sync-lock", store_path(s));
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0660);
+	if (*fd < 0) {
+		hall_err_set(err, HALL_EIO, NULL, "无法打开同步锁文件 %s：%s",
+		             "cannot open the sync lock file %s: %s", path, strerror(errno));
+		return SYNC_LOCAL;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		char pid[32] = "";
+		ssize_t n = pread(*fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		close(*fd);
+		*fd = -1;
+		hall_err_set(err, HALL_EBUSY, NULL,
+			"另一个同步正在进行（进程 %s），本次不再运行",
+			"another sync of this hall is running (process %s); this one exits",
+			pid[0] ? pid : "?");
+		return SYNC_LOCKED;
+	}
+	char pid[32];
+	int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(*fd, 0) == 0 && pwrite(*fd, pid, (size_t)n, 0) < 0) {
+		/* the pid is only informative */
+	}
+	return SYNC_OK;
+}
+
+static void lock_release(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/* ------------------------------------------------------------- time */
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void sleep_ms(int ms)
+{
+	if (ms <= 0)
+		return;
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+void sync_options_init(struct sync_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->push = o->pull = true;
+	o->batch = 2000;
+	const char *v = getenv("HALL_SYNC_BATCH");
+	if (v && atoi(v) > 0)
+		o->batch = atoi(v) > 100000 ? 100000 : atoi(v);
+	v = getenv("HALL_SYNC_PAUSE_MS");
+	if (v && atoi(v) > 0)
+		o->pause_ms = atoi(v);
+}
+
+/* ------------------------------------------------------------- push */
+
+struct cursor_list {
+	int n;
+	int64_t epoch[64], seq[64];
+};
+
+static void add_cursor(void *ud, int64_t epoch, int64_t seq)
+{
+	struct cursor_list *c = ud;
+	if (c->n < 64) {
+		c->epoch[c->n] = epoch;
+		c->seq[c->n++] = seq;
+	}
+}
+
+static int64_t cursor_of(const struct cursor_list *c, int64_t epoch)
+{
+	for (int i = 0; i < c->n; i++)
+		if (c->epoch[i] == epoch)
+			return c->seq[i];
+	return 0;
+}
+
+struct batch {
+	int n, cap;
+	struct sync_entry *e;
+	struct sbuf text;            /* all strings of the batch */
+	size_t *off;                 /* 7 offsets per entry */
+	bool bad_json;
+	int bad_at;
+};
+
+static void batch_free(struct batch *b)
+{
+	free(b->e);
+	free(b->off);
+	sbuf_free(&b->text);
+}
+
+static void add_str(struct batch *b, sqlite3_stmt *st, int col, size_t *off)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	if (!t) {
+		*off = (size_t)-1;
+		return;
+	}
+	*off = b->text.len;
+	sbuf_add(&b->text, (const char *)t, (size_t)sqlite3_column_bytes(st, col));
+	sbuf_addc(&b->text, '\0');
+}
+
+static const char *str_at(const struct batch *b, size_t off)
+{
+	return off == (size_t)-1 ? NULL : b->text.p + off;
+}
+
+/* Read the next entries of epoch after seq (a read transaction of its own:
+ * WAL readers never hold up the counters). */
+static int batch_read(struct store *s, int64_t epoch, int64_t after, int max,
+                      struct batch *b, struct hall_err *err)
+{
+	b->n = 0;
+	b->bad_json = false;
+	sbuf_reset(&b->text);
+	if (b->cap < max) {
+		free(b->e);
+		free(b->off);
+		b->e = calloc((size_t)max, sizeof *b->e);
+		b->off = calloc((size_t)max * 5, sizeof *b->off);
+		b->cap = b->e && b->off ? max : 0;
+		if (!b->cap)
+			return hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+	}
+	sqlite3_stmt *st = store_stmt(s,
+		"SELECT seq, kind, tbl, row_id, payload, staff_id, counter, at,"
+		" json_valid(payload) FROM journal WHERE epoch = ?1 AND seq > ?2"
+		" ORDER BY seq LIMIT ?3", err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, epoch);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int(st, 3, max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sync_entry *e = &b->e[b->n];
+		size_t *o = &b->off[b->n * 5];
+		e->seq = sqlite3_column_int64(st, 0);
+		add_str(b, st, 1, &o[0]);
+		add_str(b, st, 2, &o[1]);
+		e->row_id = sqlite3_column_int64(st, 3);
+		add_str(b, st, 4, &o[2]);
+		add_str(b, st, 5, &o[3]);
+		e->counter = sqlite3_column_type(st, 6) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 6);
+		add_str(b, st, 7, &o[4]);
+		if (!sqlite3_column_int(st, 8) && !b->bad_json) {
+			b->bad_json = true;
+			b->bad_at = b->n;
+		}
+		b->n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_error(s, rc, "读取日志", "reading the journal", err);
+	if (b->text.oom)
+		return hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+	/* strings are placed once the buffer no longer moves */
+	for (int i = 0; i < b->n; i++) {
+		size_t *o = &b->off[i * 5];
+		b->e[i].kind = str_at(b, o[0]);
+		b->e[i].tbl = str_at(b, o[1]);
+		b->e[i].payload = str_at(b, o[2]);
+		b->e[i].staff_id = str_at(b, o[3]);
+		b->e[i].at = str_at(b, o[4]);
+		if (!b->e[i].kind) b->e[i].kind = "";
+		if (!b->e[i].tbl) b->e[i].tbl = "";
+		if (!b->e[i].payload) b->e[i].payload = "";
+		if (!b->e[i].at) b->e[i].at = "";
+	}
+	return HALL_OK;
+}
+
+static void name_entry(struct sync_report *rep, const char *hall, int64_t epoch,
+                       const struct sync_entry *e)
+{
+	snprintf(rep->rejected, sizeof rep->rejected, "%s/%lld/%lld %s %s#%lld",
+	         hall, (long long)epoch, (long long)e->seq, e->kind, e->tbl,
+	         (long long)e->row_id);
+}
+
+/* Push one batch; when the central refuses it, push the entries one by
+ * one so that those before the bad one land and the error names it. */
+static int push_batch(const struct sync_be_ops *ops, struct sync_be *be,
+                      const char *hall, int64_t epoch, const struct batch *b,
+                      int64_t *acked, struct sync_report *rep,
+                      struct hall_err *err)
+{
+	int64_t before = *acked;
+	int rc = ops->push(be, hall, epoch, b->e, b->n, acked, err);
+	if (rc == SYNC_OK) {
+		rep->pushed += b->n;
+		return SYNC_OK;
+	}
+	if (rc != SYNC_REJECTED || b->n == 1) {
+		if (rc == SYNC_REJECTED)
+			name_entry(rep, hall, epoch, &b->e[0]);
+		return rc;
+	}
+	for (int i = 0; i < b->n; i++) {
+		if (b->e[i].seq <= before)
+			continue;
+		rc = ops->push(be, hall, epoch, &b->e[i], 1, acked, err);
+		if (rc != SYNC_OK) {
+			if (rc == SYNC_REJECTED)
+				name_entry(rep, hall, epoch, &b->e[i]);
+			return rc;
+		}
+		rep->pushed++;
+	}
+	return SYNC_OK;
+}
+
+struct epoch_row { int64_t epoch, max_seq, count; };
+
+static int hall_epochs(struct store *s, struct epoch_row *rows, int max,
+                       int *n, struct hall_err *err)
+{
+	*n = 0;
+	sqlite3_stmt *st = store_stmt(s,
+		"SELECT epoch, max(seq), count(*) FROM journal GROUP BY epoch ORDER BY epoch",
+		err);
+	if (!st)
+		return err->code;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		rows[*n].epoch = sqlite3_column_int64(st, 0);
+		rows[*n].max_seq = sqlite3_column_int64(st, 1);
+		rows[*n].count = sqlite3_column_int64(st, 2);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_error(s, rc, "读取日志", "reading the journal", err);
+	return HALL_OK;
+}
+
+static int do_push(struct store *s, const struct sync_be_ops *ops,
+                   struct sync_be *be, const struct sync_options *o,
+                   struct sync_report *rep, int64_t *acked_now,
+                   struct hall_err *err)
+{
+	const char *hall = store_hall_code(s);
+	struct cursor_list cur = { 0 };
+	int rc = ops->cursors(be, hall, add_cursor, &cur, err);
+	if (rc != SYNC_OK)
+		return rc;
+	struct epoch_row ep[64];
+	int nep;
+	if (hall_epochs(s, ep, 64, &nep, err) != HALL_OK)
+		return local_fail(err);
+	/* The central acknowledged more of an epoch than the hall has: the
+	 * store was restored from a backup.  Fine under a newer epoch (those
+	 * entries stay at the central); fatal under the same epoch, since new
+	 * entries would reuse keys the central already holds. */
+	for (int i = 0; i < cur.n; i++) {
+		int64_t have = 0;
+		for (int j = 0; j < nep; j++)
+			if (ep[j].epoch == cur.epoch[i])
+				have = ep[j].max_seq;
+		if (cur.seq[i] <= have)
+			continue;
+		if (cur.epoch[i] >= store_epoch(s)) {
+			hall_err_set(err, HALL_ESTATE, NULL,
+				"中心库已有本营业厅第 %lld 轮的日志到 %lld 号，而本库只到 %lld 号：本库是从备份恢复的，"
+				"但没有开始新的一轮。请用 hall restore 恢复（它会开始新的一轮），否则新业务会被中心库当作重复而丢弃",
+				"the central holds entries of epoch %lld up to %lld but this store only up to %lld: it was "
+				"restored from a backup without starting a new epoch. Restore with hall restore (which starts "
+				"a new epoch); otherwise new business would be dropped by the central as duplicates",
+				(long long)cur.epoch[i], (long long)cur.seq[i], (long long)have);
+			return SYNC_REJECTED;
+		}
+		rep->lost_at_central += cur.seq[i] - have;
+	}
+	long total = 0, done = 0;
+	for (int i = 0; i < nep; i++) {
+		int64_t a = cursor_of(&cur, ep[i].epoch);
+		/* seq numbers of an epoch are contiguous from its first one */
+		if (ep[i].max_seq > a)
+			total += (long)(ep[i].max_seq - a) < ep[i].count ?
+			         (long)(ep[i].max_seq - a) : (long)ep[i].count;
+	}
+	struct batch b = { 0 };
+	sbuf_init(&b.text);
+	*acked_now = cursor_of(&cur, store_epoch(s));
+	for (int i = 0; i < nep && rc == SYNC_OK; i++) {
+		int64_t acked = cursor_of(&cur, ep[i].epoch);
+		for (;;) {
+			if (batch_read(s, ep[i].epoch, acked, o->batch, &b, err) != HALL_OK) {
+				rc = local_fail(err);
+				break;
+			}
+			if (b.n == 0)
+				break;
+			if (b.bad_json) {
+				/* send the good ones before it, then stop */
+				int good = b.bad_at;
+				const struct sync_entry *bad = &b.e[good];
+				b.n = good;
+				if (good > 0 && (rc = push_batch(ops, be, hall, ep[i].epoch,
+				                                 &b, &acked, rep, err)) != SYNC_OK)
+					break;
+				name_entry(rep, hall, ep[i].epoch, bad);
+				hall_err_set(err, HALL_EINVAL, NULL,
+					"日志第 %s 条的内容不是有效的 JSON，中心库不能接收；之后的日志暂不上传，请通知系统管理员",
+					"journal entry %s is not valid JSON and cannot be sent; the entries after it wait. "
+					"Tell the administrator", rep->rejected);
+				rc = SYNC_REJECTED;
+				break;
+			}
+			int64_t before = acked;
+			rc = push_batch(ops, be, hall, ep[i].epoch, &b, &acked, rep, err);
+			if (rc != SYNC_OK)
+				break;
+			if (acked < b.e[b.n - 1].seq) {
+				hall_err_set(err, HALL_EDB, NULL,
+					"中心库没有确认第 %lld 号日志（确认到 %lld）",
+					"the central did not acknowledge entry %lld (acknowledged up to %lld)",
+					(long long)b.e[b.n - 1].seq, (long long)acked);
+				rc = SYNC_REJECTED;
+				break;
+			}
+			(void)before;
+			done += b.n;
+			if (o->progress)
+				o->progress(o->ud, "push", done, total);
+			sleep_ms(o->pause_ms);
+		}
+		if (ep[i].epoch == store_epoch(s))
+			*acked_now = acked;
+	}
+	batch_free(&b);
+	return rc;
+}
+
+/* ------------------------------------------------------------- pull */
+
+struct pull_ctx {
+	struct store *s;
+	sqlite3_stmt *ins;
+	long n;
+	int rc;
+	struct hall_err *err;
+};
+
+static int stage_row(void *ud, const char *tbl, const char *json)
+{
+	struct pull_ctx *p = ud;
+	sqlite3 *db = store_db(p->s);
+	if (p->n % 5000 == 0) {
+		if (p->n)
+			sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	}
+	sqlite3_bind_text(p->ins, 1, tbl, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p->ins, 2, json, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(p->ins);
+	sqlite3_reset(p->ins);
+	if (rc != SQLITE_DONE) {
+		p->rc = store_error(p->s, rc, "暂存中心库数据", "staging central data", p->err);
+		return -1;
+	}
+	p->n++;
+	return 0;
+}
+
+/* Apply statements, each taking ?1 = the row as JSON, ?2 = now. */
+/* Set-based apply statements read the staged rows n in (?1, ?2] of
+ * temp.sync_in; ?3 = now. */
+#define CUST_OBJ "json_object('name', c.name, 'id_type', c.id_type," \
+	" 'id_number', c.id_number, 'phone', c.phone, 'address', c.address," \
+	" 'category', c.category, 'voltage', c.voltage, 'capacity', c.capacity," \
+	" 'tariff_form', c.tariff_form, 'status', c.status, 'extras', c.extras)"
+static const char sql_cust_history[] =
+	"INSERT INTO customer_history(account_no, field, old_value, new_value,"
+	" source, staff_id, at)"
+	" SELECT c.account_no, j.key, json_extract(" CUST_OBJ ", '$.' || j.key),"
+	"  j.value, 'central', NULL, ?3"
+	" FROM temp.sync_in s JOIN customers c ON c.account_no = s.body ->> '$.account_no',"
+	"  json_each(s.body) j"
+	" WHERE s.n > ?1 AND s.n <= ?2"
+	"  AND j.key IN ('name','id_type','id_number','phone','address','category',"
+	"   'voltage','capacity','tariff_form','status','extras')"
+	"  AND json_extract(" CUST_OBJ ", '$.' || j.key) IS NOT j.value"
+	"  AND NOT EXISTS (SELECT 1 FROM temp.sync_pending p"
+	"   WHERE p.account_no = c.account_no)";
+
+/* A customer with contact edits the central has not acknowledged keeps its
+ * own values until the central has them (its prepaid is still updated). */
+#define PEND "EXISTS (SELECT 1 FROM temp.sync_pending WHERE account_no = excluded.account_no)"
+#define KEEP(c) " " c " = iif(" PEND ", " c ", excluded." c "),"
+static const char sql_cust_upsert[] =
+	"INSERT INTO customers(account_no, name, id_type, id_number, phone,"
+	" address, category, voltage, capacity, tariff_form, status, prepaid_fen,"
+	" extras, created_at, updated_at)"
+	" SELECT j ->> '$.account_no', j ->> '$.name', j ->> '$.id_type',"
+	"  j ->> '$.id_number', j ->> '$.phone', j ->> '$.address',"
+	"  j ->> '$.category', j ->> '$.voltage', j ->> '$.capacity',"
+	"  j ->> '$.tariff_form', j ->> '$.status',"
+	"  (j ->> '$.prepaid_fen') + coalesce((SELECT sum(l.prepaid_fen)"
+	"   FROM temp.sync_local l WHERE l.account_no = j ->> '$.account_no'), 0),"
+	"  coalesce(j ->> '$.extras', '{}'), j ->> '$.created_at', j ->> '$.updated_at'"
+	" FROM (SELECT body AS j FROM temp.sync_in WHERE n > ?1 AND n <= ?2)"
+	" WHERE true"
+	" ON CONFLICT(account_no) DO UPDATE SET"
+	KEEP("name") KEEP("id_type") KEEP("id_number") KEEP("phone")
+	KEEP("address") KEEP("category") KEEP("voltage") KEEP("capacity")
+	KEEP("tariff_form") KEEP("status") KEEP("extras") KEEP("updated_at")
+	"  prepaid_fen = excluded.prepaid_fen"
+	" WHERE (name, id_type, id_number, phone, address, category, voltage,"
+	"  capacity, tariff_form, status, extras, prepaid_fen) IS NOT"
+	"  (excluded.name, excluded.id_type, excluded.id_number, excluded.phone,"
+	"  excluded.address, excluded.category, excluded.voltage, excluded.capacity,"
+	"  excluded.tariff_form, excluded.status, excluded.extras, excluded.prepaid_fen)";
+
+/* A bill: the central's paid amount plus the hall's payments that the
+ * central has not acknowledged yet. */
+static const char sql_bill_upsert[] =
+	"INSERT INTO bills(account_no, period, kwh, amount_fen, paid_fen, due_date,"
+	" status, created_at)"
+	" SELECT acc, per, kwh, amt, paid,"
+	"  due, CASE WHEN paid >= amt THEN 'paid' WHEN paid > 0 THEN 'partial'"
+	"  ELSE 'unpaid' END, cat"
+	" FROM (SELECT j ->> '$.account_no' AS acc, j ->> '$.period' AS per,"
+	"  j ->> '$.kwh' AS kwh, j ->> '$.amount_fen' AS amt, j ->> '$.due_date' AS due,"
+	"  j ->> '$.created_at' AS cat,"
+	"  min(j ->> '$.amount_fen', (j ->> '$.paid_fen') + coalesce((SELECT"
+	"   sum(l.principal_fen) FROM temp.sync_local l WHERE l.account_no ="
+	"   j ->> '$.account_no' AND l.period = j ->> '$.period'), 0)) AS paid"
+	"  FROM (SELECT body AS j FROM temp.sync_in WHERE n > ?1 AND n <= ?2))"
+	" WHERE true"
+	" ON CONFLICT(account_no, period) DO UPDATE SET kwh = excluded.kwh,"
+	"  amount_fen = excluded.amount_fen, paid_fen = excluded.paid_fen,"
+	"  due_date = excluded.due_date, status = excluded.status"
+	" WHERE (kwh, amount_fen, paid_fen, due_date, status) IS NOT"
+	"  (excluded.kwh, excluded.amount_fen, excluded.paid_fen, excluded.due_date,"
+	"  excluded.status)";
+
+/* Staff: the central's account if newer than the hall's (a password the
+ * hall changed since stays); a pw_hash of "" (the central has none) keeps
+ * the hall's; a new account without one cannot log in until an
+ * administrator sets it. */
+static const char sql_staff_upsert[] =
+	"INSERT INTO staff(id, name, role, pw_hash, active, must_change,"
+	" created_at, updated_at)"
+	" SELECT j ->> '$.id', j ->> '$.name', j ->> '$.role',"
+	"  iif(coalesce(j ->> '$.pw_hash', '') = '', '!', j ->> '$.pw_hash'),"
+	"  j ->> '$.active', coalesce(j ->> '$.must_change', 1), j ->> '$.created_at',"
+	"  j ->> '$.updated_at'"
+	" FROM (SELECT ?1 AS j) WHERE true"
+	" ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role,"
+	"  pw_hash = iif(excluded.pw_hash = '!', pw_hash, excluded.pw_hash),"
+	"  active = excluded.active, must_change = excluded.must_change,"
+	"  updated_at = excluded.updated_at"
+	" WHERE excluded.updated_at > updated_at AND ((name, role, active, must_change) IS NOT"
+	"  (excluded.name, excluded.role, excluded.active, excluded.must_change)"
+	"  OR (excluded.pw_hash <> '!' AND excluded.pw_hash <> pw_hash))";
+
+static const char sql_ref_upsert[] =
+	"INSERT INTO ref_data(kind, key, value, updated_at)"
+	" SELECT j ->> '$.kind', j ->> '$.key', j ->> '$.value', j ->> '$.updated_at'"
+	" FROM (SELECT ?1 AS j) WHERE true"
+	" ON CONFLICT(kind, key) DO UPDATE SET value = excluded.value,"
+	"  updated_at = excluded.updated_at WHERE value IS NOT excluded.value";
+
+/* A central update of one of the hall's work orders: the stage moves (if
+ * the update is newer than the hall's record) and a work event records it
+ * (once). */
+static const char sql_work_event[] =
+	"INSERT INTO work_events(kind, number, from_stage, to_stage, note, staff_id,"
+	" counter, at, extras)"
+	" SELECT w.kind, w.number, w.stage, j ->> '$.stage', coalesce(j ->> '$.note', ''),"
+	"  coalesce(j ->> '$.staff_id', 'central'), 0, j ->> '$.at', '{\"source\":\"central\"}'"
+	" FROM (SELECT ?1 AS j),"
+	"  (SELECT 'application' AS kind, app_no AS number, stage FROM applications"
+	"    WHERE app_no = json_extract(?1, '$.number')"
+	"   UNION ALL SELECT 'change', change_no, stage FROM changes"
+	"    WHERE change_no = json_extract(?1, '$.number')"
+	"   UNION ALL SELECT 'complaint', complaint_no, stage FROM complaints"
+	"    WHERE complaint_no = json_extract(?1, '$.number')) w"
+	" WHERE NOT EXISTS (SELECT 1 FROM work_events e WHERE e.number = w.number"
+	"  AND e.to_stage = j ->> '$.stage' AND e.at = j ->> '$.at')";
+
+static const char *const sql_work_update[] = {
+	"UPDATE applications SET stage = json_extract(?1, '$.stage'),"
+	" status = coalesce(json_extract(?1, '$.status'), status),"
+	" updated_at = json_extract(?1, '$.at')"
+	" WHERE app_no = json_extract(?1, '$.number') AND updated_at < json_extract(?1, '$.at')",
+	"UPDATE changes SET stage = json_extract(?1, '$.stage'),"
+	" status = coalesce(json_extract(?1, '$.status'), status),"
+	" updated_at = json_extract(?1, '$.at')"
+	" WHERE change_no = json_extract(?1, '$.number') AND updated_at < json_extract(?1, '$.at')",
+	"UPDATE complaints SET stage = json_extract(?1, '$.stage'),"
+	" status = coalesce(json_extract(?1, '$.status'), status),"
+	" updated_at = json_extract(?1, '$.at')"
+	" WHERE complaint_no = json_extract(?1, '$.number') AND updated_at < json_extract(?1, '$.at')",
+};
+
+static int exec(struct store *s, const char *sql, struct hall_err *err)
+{
+	int rc = sqlite3_exec(store_db(s), sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? HALL_OK
+	     : store_error(s, rc, "同步", "syncing", err);
+}
+
+/* The hall's own money not yet acknowledged by the central, and customers
+ * with contact edits the central has not got: recomputed inside each apply
+ * transaction, so a payment taken meanwhile at a counter is counted. */
+static int refresh_local(struct store *s, int64_t acked, struct hall_err *err)
+{
+	int rc = exec(s, "DELETE FROM temp.sync_local; DELETE FROM temp.sync_pending", err);
+	if (rc != HALL_OK)
+		return rc;
+	sqlite3_stmt *st = store_stmt(s,
+		"INSERT INTO temp.sync_local(account_no, period, principal_fen, prepaid_fen)"
+		" SELECT p.account_no, b.period, sum(a.principal_fen), sum(a.prepaid_fen)"
+		" FROM journal j JOIN payment_alloc a ON a.payment_id = j.row_id"
+		" JOIN payments p ON p.id = a.payment_id"
+		" LEFT JOIN bills b ON b.id = a.bill_id"
+		" WHERE j.seq > ?1 AND j.epoch = ?2 AND j.tbl = 'payment_alloc'"
+		"  AND p.status = 'ok'"
+		" GROUP BY p.account_no, b.period", err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, acked);
+	sqlite3_bind_int64(st, 2, store_epoch(s));
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE)
+		return store_error(s, src, "同步", "syncing", err);
+	st = store_stmt(s,
+		"INSERT OR IGNORE INTO temp.sync_pending(account_no)"
+		" SELECT json_extract(j.payload, '$.account_no') FROM journal j"
+		" WHERE j.seq > ?1 AND j.epoch = ?2 AND j.tbl = 'customers'"
+		"  AND j.kind NOT IN ('customer.create', 'customer.prepaid')", err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, acked);
+	sqlite3_bind_int64(st, 2, store_epoch(s));
+	src = sqlite3_step(st);
+	sqlite3_reset(st);
+	return src == SQLITE_DONE ? HALL_OK : store_error(s, src, "同步", "syncing", err);
+}
+
+static int run_json(struct store *s, const char *sql, const char *json,
+                    const char *now, int *changed, struct hall_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_error(s, rc, "应用中心库数据", "applying central data", err);
+	*changed += sqlite3_changes(store_db(s));
+	return HALL_OK;
+}
+
+/* One staged row of a table applied on its own (staff, ref_data,
+ * work_updates: few rows, several statements each). */
+static int apply_row(struct store *s, const char *tbl, const char *json,
+                     const char *now, struct sync_report *rep,
+                     struct hall_err *err)
+{
+	int changed = 0, rc;
+	if (strcmp(tbl, "staff") == 0) {
+		rc = run_json(s, sql_staff_upsert, json, now, &changed, err);
+	} else if (strcmp(tbl, "ref_data") == 0) {
+		rc = run_json(s, sql_ref_upsert, json, now, &changed, err);
+	} else if (strcmp(tbl, "work_updates") == 0) {
+		int ev = 0;
+		if ((rc = run_json(s, sql_work_event, json, now, &ev, err)) != HALL_OK)
+			return rc;
+		for (int i = 0; i < 3 && rc == HALL_OK; i++)
+			rc = run_json(s, sql_work_update[i], json, now, &changed, err);
+		changed += ev;
+	} else {
+		return hall_err_set(err, HALL_EDB, NULL, "中心库发来未知的表 %s",
+		                    "the central sent an unknown table %s", tbl);
+	}
+	if (changed)
+		rep->applied++;
+	return rc;
+}
+
+/* Run a set-based apply statement over staged rows (lo, hi]. */
+static int run_range(struct store *s, const char *sql, int64_t lo, int64_t hi,
+                     const char *now, long *changed, struct hall_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_error(s, rc, "应用中心库数据", "applying central data", err);
+	*changed += sqlite3_changes(store_db(s));
+	return HALL_OK;
+}
+
+/* Apply the staged rows (lo, hi] of one table. */
+static int apply_range(struct store *s, const char *tbl, int64_t lo,
+                       int64_t hi, const char *now, struct sync_report *rep,
+                       struct hall_err *err)
+{
+	if (strcmp(tbl, "customers") == 0) {
+		int rc = run_range(s, sql_cust_history, lo, hi, now, &rep->history, err);
+		return rc == HALL_OK ? run_range(s, sql_cust_upsert, lo, hi, now, &rep->applied, err) : rc;
+	}
+	if (strcmp(tbl, "bills") == 0)
+		return run_range(s, sql_bill_upsert, lo, hi, now, &rep->applied, err);
+	sqlite3_stmt *st = store_stmt(s,
+		"SELECT body FROM temp.sync_in WHERE n > ?1 AND n <= ?2 ORDER BY n", err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	/* copy out: the statement is reset before applying */
+	int n = 0, cap = 0, src;
+	char **bodies = NULL;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **nb = realloc(bodies, (size_t)cap * sizeof *nb);
+			if (!nb)
+				break;
+			bodies = nb;
+		}
+		bodies[n++] = strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	int rc = src == SQLITE_DONE ? HALL_OK
+	       : src == SQLITE_ROW ? hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory")
+	       : store_error(s, src, "同步", "syncing", err);
+	for (int i = 0; i < n; i++) {
+		if (rc == HALL_OK)
+			rc = bodies[i] ? apply_row(s, tbl, bodies[i], now, rep, err)
+			               : hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+		free(bodies[i]);
+	}
+	free(bodies);
+	return rc;
+}
+
+static int do_pull(struct store *s, const char *url,
+                   const struct sync_be_ops *ops, struct sync_be *be,
+                   const struct sync_options *o, int64_t acked,
+                   struct sync_report *rep, struct hall_err *err)
+{
+	char since[64] = "";
+	char central[1024] = "";
+	store_meta_get(s, "sync_pull_central", central, sizeof central);
+	if (strcmp(central, url) == 0)
+		store_meta_get(s, "sync_pull_cursor", since, sizeof since);
+	sqlite3 *db = store_db(s);
+	int rc = exec(s,
+		"CREATE TEMP TABLE IF NOT EXISTS sync_in(n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, body TEXT NOT NULL);"
+		"CREATE TEMP TABLE IF NOT EXISTS sync_local(account_no TEXT, period TEXT,"
+		" principal_fen INTEGER, prepaid_fen INTEGER);"
+		"CREATE TEMP TABLE IF NOT EXISTS sync_pending(account_no TEXT PRIMARY KEY);"
+		"DELETE FROM temp.sync_in;", err);
+	if (rc != HALL_OK)
+		return local_fail(err);
+	struct pull_ctx p = { .s = s, .err = err, .rc = HALL_OK };
+	if (sqlite3_prepare_v2(db, "INSERT INTO temp.sync_in(tbl, body) VALUES (?1, ?2)",
+	                       -1, &p.ins, NULL) != SQLITE_OK)
+		return store_error(s, sqlite3_errcode(db), "同步", "syncing", err), SYNC_LOCAL;
+	char until[64] = "";
+	rc = ops->pull(be, store_hall_code(s), since, until, sizeof until,
+	               stage_row, &p, err);
+	if (p.n)
+		sqlite3_exec(db, p.rc == HALL_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_finalize(p.ins);
+	if (p.rc != HALL_OK)
+		return local_fail(err);
+	if (rc != SYNC_OK)
+		return rc;
+	rep->pulled = p.n;
+
+	/* the staged rows per table, in the order the central sent them */
+	struct seg { char tbl[24]; int64_t lo, hi; } segs[8];
+	int nseg = 0;
+	sqlite3_stmt *st = store_stmt(s, "SELECT tbl, min(n) - 1, max(n) FROM temp.sync_in"
+	                              " GROUP BY tbl ORDER BY min(n)", err);
+	if (!st)
+		return local_fail(err);
+	while (nseg < 8 && sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(segs[nseg].tbl, sizeof segs[0].tbl, "%s", (const char *)sqlite3_column_text(st, 0));
+		segs[nseg].lo = sqlite3_column_int64(st, 1);
+		segs[nseg].hi = sqlite3_column_int64(st, 2);
+		nseg++;
+	}
+	sqlite3_reset(st);
+
+	/* Apply in short write transactions: at most PULL_HOLD_MS, then
+	 * PULL_GAP_MS free.  SQLite's busy handler retries a waiting counter
+	 * 33, 53 and 78 ms after its first try; with holds <= 60 ms and gaps
+	 * >= 25 ms one of those retries falls in a gap, so no clerk waits
+	 * more than about 80 ms.  Pulled rows are the central's and come back
+	 * with the next pull if lost, so these commits need not reach the disk
+	 * one by one (synchronous NORMAL for this connection while applying). */
+	char now[21];
+	store_now_utc(now);
+	exec(s, "PRAGMA synchronous = NORMAL", err);
+	long done = 0, k = 256;
+	int seg = 0;
+	int64_t pos = nseg ? segs[0].lo : 0;
+	bool finished = nseg == 0;
+	rc = HALL_OK;
+	while (rc == HALL_OK) {
+		if ((rc = store_begin(s, err)) != HALL_OK)
+			break;
+		long t0 = now_ms();
+		if ((rc = refresh_local(s, acked, err)) != HALL_OK)
+			goto fail;
+		while (!finished) {
+			int64_t hi = pos + k < segs[seg].hi ? pos + k : segs[seg].hi;
+			long c0 = now_ms();
+			if ((rc = apply_range(s, segs[seg].tbl, pos, hi, now, rep, err)) != HALL_OK)
+				goto fail;
+			long d = now_ms() - c0;
+			done += (long)(hi - pos);
+			pos = hi;
+			if (pos >= segs[seg].hi) {
+				if (++seg == nseg)
+					finished = true;
+				else
+					pos = segs[seg].lo;
+			}
+			/* aim at a third of the hold per step */
+			if (d < PULL_HOLD_MS / 6 && k < 16384)
+				k *= 2;
+			else if (d > PULL_HOLD_MS / 3 && k > 16)
+				k /= 2;
+			if (now_ms() - t0 + d >= PULL_HOLD_MS)
+				break;
+		}
+		if (finished &&
+		    ((rc = store_meta_set(s, "sync_pull_cursor", until, err)) != HALL_OK ||
+		     (rc = store_meta_set(s, "sync_pull_central", url, err)) != HALL_OK))
+			goto fail;
+		if ((rc = store_commit(s, err)) != HALL_OK)
+			break;
+		if (o->progress)
+			o->progress(o->ud, "pull", done, p.n);
+		if (finished)
+			break;
+		sleep_ms(PULL_GAP_MS);
+	}
+	exec(s, "PRAGMA synchronous = FULL", err);
+	if (rc != HALL_OK)
+		return local_fail(err);
+	exec(s, "DELETE FROM temp.sync_in", err);
+	return SYNC_OK;
+fail:
+	store_rollback(s);
+	exec(s, "PRAGMA synchronous = FULL", NULL);
+	return local_fail(err);
+}
+
+/* ------------------------------------------------------------- run */
+
+static void record(struct store *s, const struct sync_report *rep,
+                   const struct hall_err *err)
+{
+	char now[21], text[512];
+	store_now_utc(now);
+	if (rep->fail == SYNC_OK)
+		snprintf(text, sizeof text, "ok: %s %ld, %s %ld",
+		         "pushed", rep->pushed, "pulled", rep->pulled);
+	else
+		snprintf(text, sizeof text, "%s: %.400s", sync_fail_key(rep->fail),
+		         err->en[0] ? err->en : err->zh);
+	struct hall_err e2;
+	/* short transactions; a failure here must not hide the sync's own */
+	if (store_begin(s, &e2) != HALL_OK)
+		return;
+	if (store_meta_set(s, "last_sync", now, &e2) == HALL_OK &&
+	    store_meta_set(s, "last_sync_result", text, &e2) == HALL_OK &&
+	    (rep->fail != SYNC_OK || store_meta_set(s, "last_sync_ok", now, &e2) == HALL_OK))
+		store_commit(s, &e2);
+	else
+		store_rollback(s);
+}
+
+int sync_run(struct store *s, const char *url, const struct sync_options *o,
+             struct sync_report *rep, struct hall_err *err)
+{
+	memset(rep, 0, sizeof *rep);
+	hall_err_clear(err);
+	struct sync_options def;
+	if (!o) {
+		sync_options_init(&def);
+		o = &def;
+	}
+	int fd = -1;
+	int rc = lock_take(s, &fd, err);
+	if (rc != SYNC_OK)
+		return rep->fail = rc;   /* not recorded: the running sync will */
+	const struct sync_be_ops *ops;
+	struct sync_be *be = NULL;
+	rc = connect_central(url, &ops, &be, err);
+	if (rc == SYNC_OK)
+		rc = ops->hello(be, store_hall_code(s), err);
+	int64_t acked = 0;
+	if (rc == SYNC_OK && o->push)
+		rc = do_push(s, ops, be, o, rep, &acked, err);
+	else if (rc == SYNC_OK)
+		rc = ops->acked(be, store_hall_code(s), store_epoch(s), &acked, err);
+	if (rc == SYNC_OK && o->pull)
+		rc = do_pull(s, url, ops, be, o, acked, rep, err);
+	if (be)
+		ops->close(be);
+	rep->fail = rc;
+	record(s, rep, err);
+	lock_release(fd);
+	return rc;
+}
+
+/* ----------------------------------------------------------- verify */
+
+struct fig {
+	char day[11], metric[24];
+	int64_t n, fen;
+};
+
+struct figs {
+	int n, cap;
+	struct fig *f;
+	bool oom;
+};
+
+static void fig_add(void *ud, const char *day, const char *metric,
+                    int64_t n, int64_t fen)
+{
+	struct figs *x = ud;
+	if (x->n == x->cap) {
+		int cap = x->cap ? x->cap * 2 : 256;
+		struct fig *nf = realloc(x->f, (size_t)cap * sizeof *nf);
+		if (!nf) {
+			x->oom = true;
+			return;
+		}
+		x->f = nf;
+		x->cap = cap;
+	}
+	struct fig *f = &x->f[x->n++];
+	snprintf(f->day, sizeof f->day, "%s", day ? day : "");
+	snprintf(f->metric, sizeof f->metric, "%s", metric ? metric : "");
+	f->n = n;
+	f->fen = fen;
+}
+
+static int fig_cmp(const void *a, const void *b)
+{
+	const struct fig *x = a, *y = b;
+	int c = strcmp(x->day, y->day);
+	return c ? c : strcmp(x->metric, y->metric);
+}
+
+int sync_verify(struct store *s, const char *url,
+                void (*fn)(void *ud, const struct sync_diff *d), void *ud,
+                int *ndays, struct hall_err *err)
+{
+	*ndays = 0;
+	hall_err_clear(err);
+	struct figs h = { 0 }, c = { 0 };
+	sqlite3_stmt *st = store_stmt(s, sync_verify_sql(), err);
+	if (!st)
+		return SYNC_LOCAL;
+	sqlite3_bind_text(st, 1, store_hall_code(s), -1, SQLITE_STATIC);
+	int src;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW)
+		fig_add(&h, (const char *)sqlite3_column_text(st, 0),
+		        (const char *)sqlite3_column_text(st, 1),
+		        sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		free(h.f);
+		store_error(s, src, "核对", "verifying", err);
+		return SYNC_LOCAL;
+	}
+	const struct sync_be_ops *ops;
+	struct sync_be *be = NULL;
+	int rc = connect_central(url, &ops, &be, err);
+	if (rc == SYNC_OK)
+		rc = ops->hello(be, store_hall_code(s), err);
+	if (rc == SYNC_OK)
+		rc = ops->verify(be, store_hall_code(s), fig_add, &c, err);
+	if (be)
+		ops->close(be);
+	if (rc == SYNC_OK && (h.oom || c.oom)) {
+		hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+		rc = SYNC_LOCAL;
+	}
+	if (rc != SYNC_OK) {
+		free(h.f);
+		free(c.f);
+		return rc;
+	}
+	qsort(h.f, (size_t)h.n, sizeof *h.f, fig_cmp);
+	qsort(c.f, (size_t)c.n, sizeof *c.f, fig_cmp);
+	int i = 0, j = 0, diffs = 0;
+	char lastday[11] = "";
+	while (i < h.n || j < c.n) {
+		int cmp = i >= h.n ? 1 : j >= c.n ? -1 : fig_cmp(&h.f[i], &c.f[j]);
+		struct sync_diff d;
+		memset(&d, 0, sizeof d);
+		const struct fig *f = cmp <= 0 ? &h.f[i] : &c.f[j];
+		snprintf(d.day, sizeof d.day, "%s", f->day);
+		snprintf(d.metric, sizeof d.metric, "%s", f->metric);
+		if (cmp <= 0) {
+			d.hall_n = h.f[i].n;
+			d.hall_fen = h.f[i].fen;
+			i++;
+		}
+		if (cmp >= 0) {
+			d.central_n = c.f[j].n;
+			d.central_fen = c.f[j].fen;
+			j++;
+		}
+		if (strcmp(lastday, d.day) != 0) {
+			snprintf(lastday, sizeof lastday, "%s", d.day);
+			(*ndays)++;
+		}
+		if (d.hall_n != d.central_n || d.hall_fen != d.central_fen) {
+			diffs++;
+			if (fn)
+				fn(ud, &d);
+		}
+	}
+	free(h.f);
+	free(c.f);
+	return diffs ? SYNC_DIFF : SYNC_OK;
+}
+
+/* ------------------------------------------------------------- init */
+
+/* Seed rows of one hall table as JSON arrays of SEED_ROWS objects. */
+static int seed_table(struct store *s, const struct sync_be_ops *ops,
+                      struct sync_be *be, const char *tbl, const char *sql,
+                      struct hall_err *err)
+{
+	int64_t after = -1;
+	for (;;) {
+		sqlite3_stmt *st = store_stmt(s, sql, err);
+		if (!st)
+			return SYNC_LOCAL;
+		sqlite3_bind_int64(st, 1, after);
+		sqlite3_bind_int(st, 2, SEED_ROWS);
+		int rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW) {
+			sqlite3_reset(st);
+			store_error(s, rc, "读取主数据", "reading master data", err);
+			return SYNC_LOCAL;
+		}
+		int64_t n = sqlite3_column_int64(st, 0);
+		if (n == 0) {
+			sqlite3_reset(st);
+			return SYNC_OK;
+		}
+		after = sqlite3_column_int64(st, 1);
+		char *json = strdup((const char *)sqlite3_column_text(st, 2));
+		sqlite3_reset(st);
+		if (!json) {
+			hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+			return SYNC_LOCAL;
+		}
+		rc = ops->seed(be, store_hall_code(s), tbl, json, err);
+		free(json);
+		if (rc != SYNC_OK)
+			return rc;
+	}
+}
+
+static const char seed_customers[] =
+	"SELECT count(*), max(id), json_group_array(json_object('account_no', account_no,"
+	" 'name', name, 'id_type', id_type, 'id_number', id_number, 'phone', phone,"
+	" 'address', address, 'category', category, 'voltage', voltage,"
+	" 'capacity', capacity, 'tariff_form', tariff_form, 'status', status,"
+	" 'prepaid_fen', prepaid_fen, 'extras', extras, 'created_at', created_at,"
+	" 'updated_at', updated_at))"
+	" FROM (SELECT * FROM customers WHERE id > ?1 ORDER BY id LIMIT ?2)";
+static const char seed_bills[] =
+	"SELECT count(*), max(id), json_group_array(json_object('account_no', account_no,"
+	" 'period', period, 'kwh', kwh, 'amount_fen', amount_fen, 'paid_fen', paid_fen,"
+	" 'due_date', due_date, 'status', status, 'created_at', created_at))"
+	" FROM (SELECT * FROM bills WHERE id > ?1 ORDER BY id LIMIT ?2)";
+static const char seed_staff[] =
+	"SELECT count(*), max(rowid), json_group_array(json_object('id', id, 'name', name,"
+	" 'role', role, 'pw_hash', pw_hash, 'active', active, 'created_at', created_at,"
+	" 'updated_at', updated_at))"
+	" FROM (SELECT rowid, * FROM staff WHERE rowid > ?1 ORDER BY rowid LIMIT ?2)";
+
+static void random_password(char *out, size_t n)
+{
+	static const char set[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	unsigned char r[32];
+	FILE *f = fopen("/dev/urandom", "rb");
+	size_t got = f ? fread(r, 1, sizeof r, f) : 0;
+	if (f)
+		fclose(f);
+	size_t len = n - 1 < 24 ? n - 1 : 24;
+	for (size_t i = 0; i < len; i++)
+		out[i] = set[(i < got ? r[i] : (unsigned char)rand()) % (sizeof set - 1)];
+	out[len] = '\0';
+}
+
+int sync_central_init(const char *url, struct store *hall,
+                      const char *hall_password, char *role_out,
+                      size_t rolesz, char *pw_out, size_t pwsz,
+                      struct hall_err *err)
+{
+	hall_err_clear(err);
+	if (role_out && rolesz)
+		role_out[0] = '\0';
+	if (pw_out && pwsz)
+		pw_out[0] = '\0';
+	const struct sync_be_ops *ops;
+	struct sync_be *be = NULL;
+	int rc = connect_central(url, &ops, &be, err);
+	if (rc == SYNC_OK)
+		rc = ops->init(be, err);
+	if (rc != SYNC_OK || !hall) {
+		if (be)
+			ops->close(be);
+		return rc;
+	}
+	bool yes = false;
+	rc = ops->enrolled(be, store_hall_code(hall), &yes, err);
+	char pw[64] = "";
+	const char *password = NULL;
+	if (rc == SYNC_OK && ops == &sync_pg_ops) {
+		if (hall_password && *hall_password)
+			password = hall_password;
+		else if (!yes) {
+			random_password(pw, sizeof pw);
+			password = pw;
+			if (pw_out)
+				snprintf(pw_out, pwsz, "%s", pw);
+		}
+	}
+	int64_t base_seq = 0;
+	if (rc == SYNC_OK && !yes) {
+		/* one read transaction: the master data and the journal position
+		 * it corresponds to (the baseline) */
+		sqlite3 *db = store_db(hall);
+		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+			store_error(hall, sqlite3_errcode(db), "读取", "reading", err);
+			rc = SYNC_LOCAL;
+		}
+		sqlite3_stmt *st = rc == SYNC_OK ? store_stmt(hall,
+			"SELECT coalesce(max(seq), 0) FROM journal WHERE epoch = ?1", err) : NULL;
+		if (rc == SYNC_OK && !st)
+			rc = SYNC_LOCAL;
+		if (st) {
+			sqlite3_bind_int64(st, 1, store_epoch(hall));
+			if (sqlite3_step(st) == SQLITE_ROW)
+				base_seq = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+		}
+		if (rc == SYNC_OK)
+			rc = seed_table(hall, ops, be, "customers", seed_customers, err);
+		if (rc == SYNC_OK)
+			rc = seed_table(hall, ops, be, "bills", seed_bills, err);
+		if (rc == SYNC_OK)
+			rc = seed_table(hall, ops, be, "staff", seed_staff, err);
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	}
+	if (rc == SYNC_OK && (!yes || password))
+		rc = ops->enrol(be, store_hall_code(hall), store_hall_name(hall),
+		                store_epoch(hall), base_seq, password, role_out,
+		                rolesz, err);
+	else if (rc == SYNC_OK && role_out && ops == &sync_pg_ops)
+		snprintf(role_out, rolesz, "hall_%s", store_hall_code(hall));
+	ops->close(be);
+	return rc;
+}
+
+/* ----------------------------------------------------------- status */
+
+static long secs_since(const char *utc)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	if (strlen(utc) != 20 ||
+	    sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon,
+	           &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t then = timegm(&tm);
+	char now[21];
+	store_now_utc(now);
+	struct tm tn;
+	memset(&tn, 0, sizeof tn);
+	sscanf(now, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tn.tm_year, &tn.tm_mon,
+	       &tn.tm_mday, &tn.tm_hour, &tn.tm_min, &tn.tm_sec);
+	tn.tm_year -= 1900;
+	tn.tm_mon -= 1;
+	double secs = difftime(timegm(&tn), then);
+	return secs < 0 ? 0 : (long)secs;
+}
+
+int sync_status(struct store *s, struct sync_status *out)
+{
+	memset(out, 0, sizeof *out);
+	store_meta_get(s, "last_sync", out->last, sizeof out->last);
+	store_meta_get(s, "last_sync_result", out->result, sizeof out->result);
+	store_meta_get(s, "last_sync_ok", out->last_ok, sizeof out->last_ok);
+	long secs = out->last_ok[0] ? secs_since(out->last_ok) : -1;
+	out->hours_since_ok = secs < 0 ? -1 : secs / 3600;
+	out->warn = secs < 0 || secs > SYNC_WARN_HOURS * 3600L;
+	return HALL_OK;
+}
