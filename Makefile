@@ -54,7 +54,7 @@ TUI_LIB  := $(BUILD)/libhalltui.a
 
 SAN_BUILD := build/san
 
-.PHONY: all demo check bench install uninstall clean deps deps-check \
+.PHONY: all demo check bench install uninstall clean deps deps-check deps-bench \
 	tests fuzz
 .DEFAULT_GOAL := all
 
@@ -97,19 +97,26 @@ deps:
 deps-check:
 	@sh tests/deps.sh $(DEB_CHECK)
 
+# make bench also compares with Python XlsxWriter and psql \copy
+deps-bench:
+	@sh tests/deps.sh $(DEB_CHECK) python3-xlsxwriter
+
 demo: deps all
 	@sh tests/demo.sh $(BUILD)/hall
 
+# Build in parallel on every core; the tests themselves run one by one.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 check: deps-check
-	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) OPT="-O1 -g" \
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=$(SAN_BUILD) OPT="-O1 -g" \
 		SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		tests
 	@LC_ALL=C.UTF-8 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		sh tests/run.sh $(SAN_BUILD) forms
 
-bench: deps-check
-	@$(MAKE) --no-print-directory BUILD=build tests
+bench: deps-bench
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build tests
 	@LC_ALL=C.UTF-8 sh tests/bench.sh build forms
 
 # libFuzzer targets tests/fuzz_*.c (clang; not part of check): each runs

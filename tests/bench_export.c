@@ -90,6 +90,7 @@ static int open_manager(const char *path, struct store **s, struct hall_actor *a
 static int add_payments(struct store *s, long from, long n, const char *day0, int days)
 {
 	char sql[4096];
+	long per_day = (n + days - 1) / days;
 	snprintf(sql, sizeof sql,
 		"BEGIN;"
 		"DROP TABLE IF EXISTS temp.acc;"
@@ -99,7 +100,7 @@ static int add_payments(struct store *s, long from, long n, const char *day0, in
 		"WITH RECURSIVE k(i) AS (SELECT %ld UNION ALL SELECT i + 1 FROM k WHERE i < %ld),"
 		" r(i, t, acct) AS (SELECT i,"
 		"   datetime('%s', '+' || ((i - %ld) * %d / %ld) || ' days', '+30 minutes',"
-		"            '+' || ((i * 37) %% 32400) || ' seconds'),"
+		"            '+' || (((i - %ld) %% %ld) * 32400 / %ld) || ' seconds'),"
 		"   (SELECT account_no FROM temp.acc WHERE k = 1 + (i * 7919) %% (SELECT count(*) FROM temp.acc))"
 		"   FROM k)"
 		"INSERT INTO payments(receipt_no, account_no, amount_fen, method, reference,"
@@ -118,7 +119,7 @@ static int add_payments(struct store *s, long from, long n, const char *day0, in
 		" FROM payments WHERE status = 'void' AND receipt_no LIKE 'SFB%%'"
 		" AND id NOT IN (SELECT payment_id FROM reversals);"
 		"COMMIT;",
-		from, from + n - 1, day0, from, days, n);
+		from, from + n - 1, day0, from, days, n, from, per_day, per_day);
 	return exec_sql(s, sql);
 }
 

@@ -133,13 +133,15 @@ ws = wb["收费明细"]
 wsf = wf["收费明细"]
 rows = rows_of(ws)
 head = rows[2]
-check("journal header", head[:12] == ["收据号", "收款时间", "记账日期", "窗口", "工号", "营业员", "户号",
-                                      "户名", "付款方式", "凭证号", "金额（元）", "状态"], head)
+check("journal header", head[:13] == ["收据号", "收款时间", "记账日期", "窗口", "营业员", "户号", "户名",
+                                      "付款方式", "凭证号", "金额（元）", "状态", "冲正原因", "批准人"], head)
 end = find_row(rows, None, 3)
 data = rows[3:end if end >= 0 else len(rows)]
 pays = {r[0]: r for r in sql(
-    "SELECT p.receipt_no, p.amount_fen, p.method, p.status, p.staff_id, p.account_no, p.counter,"
-    " p.business_date FROM payments p WHERE p.business_date BETWEEN ?1 AND ?2", FROM, TO)}
+    "SELECT p.receipt_no, p.amount_fen, p.method, p.status,"
+    " p.staff_id || coalesce(' ' || s.name, ''), p.account_no, p.counter,"
+    " p.business_date FROM payments p LEFT JOIN staff s ON s.id = p.staff_id"
+    " WHERE p.business_date BETWEEN ?1 AND ?2", FROM, TO)}
 revs = {r[0]: r for r in sql(
     "SELECT receipt_no, amount_fen, reason, approver_id FROM reversals"
     " WHERE business_date BETWEEN ?1 AND ?2", FROM, TO)}
@@ -147,19 +149,19 @@ check("journal: one row per payment and reversal", len(data) == len(pays) + len(
       (len(data), len(pays), len(revs)))
 bad = []
 for r in data:
-    if r[11] == "冲正":
+    if r[10] == "冲正":
         v = revs.get(r[0])
-        if not v or fen(r[10]) != -int(v[1]) or r[12] != v[2] or not str(r[13]).startswith(v[3]):
-            bad.append(("reversal", r[0], r[10]))
+        if not v or fen(r[9]) != -int(v[1]) or r[11] != v[2] or not str(r[12]).startswith(v[3]):
+            bad.append(("reversal", r[0], r[9]))
         continue
     v = pays.get(r[0])
-    if (not v or fen(r[10]) != int(v[1]) or r[8] != LABEL.get(v[2], v[2]) or
-            r[11] != ("正常" if v[3] == "ok" else "已冲正") or r[4] != v[4] or r[6] != v[5] or
+    if (not v or fen(r[9]) != int(v[1]) or r[7] != LABEL.get(v[2], v[2]) or
+            r[10] != ("正常" if v[3] == "ok" else "已冲正") or r[4] != v[4] or r[5] != v[5] or
             r[3] != int(v[6]) or not isinstance(r[1], datetime.datetime) or
             r[2] != datetime.datetime.fromisoformat(v[7])):
-        bad.append((r[0], r[10], v))
+        bad.append((r[0], r[9], v))
 check("journal: every row equals the store, to the fen", not bad, bad[:3])
-fmt = [wsf.cell(row=4 + i, column=11).number_format for i in range(min(len(data), 50))]
+fmt = [wsf.cell(row=4 + i, column=10).number_format for i in range(min(len(data), 50))]
 check("journal: money as numbers with two decimals", all(f == "#,##0.00" for f in fmt), set(fmt))
 
 i = find_row(rows, "按付款方式小计")
@@ -184,13 +186,14 @@ check("journal: total of the methods", [rows[j][1], fen(rows[j][2]), rows[j][3],
       (rows[j], tot))
 i = find_row(rows, "按营业员小计")
 by_clerk = {r[0]: (int(r[1]), int(r[2])) for r in sql(
-    "SELECT staff_id, count(*), sum(amount_fen) FROM payments"
-    " WHERE business_date BETWEEN ?1 AND ?2 AND status = 'ok' GROUP BY staff_id", FROM, TO)}
-got = {rows[k][0]: (rows[k][2], fen(rows[k][3])) for k in range(i + 2, len(rows))
+    "SELECT p.staff_id || coalesce(' ' || s.name, ''), count(*), sum(p.amount_fen) FROM payments p"
+    " LEFT JOIN staff s ON s.id = p.staff_id"
+    " WHERE p.business_date BETWEEN ?1 AND ?2 AND p.status = 'ok' GROUP BY p.staff_id", FROM, TO)}
+got = {rows[k][0]: (rows[k][1], fen(rows[k][2])) for k in range(i + 2, len(rows))
        if rows[k][0] not in ("合计", None)}
 got = {k: v for k, v in got.items() if v[0]}
 check("journal: clerk subtotals equal the store", got == by_clerk, (got, by_clerk))
-f = wsf.cell(row=i + 3, column=4).value
+f = wsf.cell(row=i + 3, column=3).value
 check("journal: clerk subtotals are SUMPRODUCT formulas", isinstance(f, str) and "SUMPRODUCT" in f, f)
 
 # ------------------------------------------------------------ summary

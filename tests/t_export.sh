@@ -84,7 +84,7 @@ if cmp -s "$T/day.xlsx" "$T/day.copy"; then nok "the file was replaced"; else ok
 check "a clerk: not another day" 4 hall export daily --db "$db" --user 1001 --date 2026-05-11 -o "$T/c.xlsx"
 has "says why" "$T/err" "营业员只能导出本人当天"
 check "a clerk: their own day" 0 hall export daily --db "$db" --user 1001 -o "$T/c.xlsx"
-eq "a clerk sees only their receipts" "$(py "$T/c.xlsx" "print(sorted(r[0] for r in wb['收费明细'].iter_rows(min_row=4, values_only=True) if r[0] and str(r[0]).startswith('SFT')))")" \
+eq "a clerk sees only their receipts" "$(py "$T/c.xlsx" "print(sorted(r[0] for r in wb['收费明细'].iter_rows(min_row=4, values_only=True) if r[0] and str(r[0]).startswith('SF')))")" \
 	"['SFT0001', 'SFT0002', 'SFT0003', 'SFT0003']"
 check "a manager: one counter" 0 hall export payments --db "$db" --user 9001 --counter 2 --date $TODAY -o "$T/c2.xlsx"
 eq "counter 2 only" "$(py "$T/c2.xlsx" "print(sorted(r[0] for r in wb['收费明细'].iter_rows(min_row=4, values_only=True) if r[0] and str(r[0]).startswith('SF')))")" \

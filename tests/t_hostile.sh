@@ -190,6 +190,13 @@ has "store path into /etc: says so" "$T/err" "/etc/passwd"
 check "store path a folder" 7 hall find --db / 张
 check "forms folder elsewhere" 6 hall submit payment --db "$db" --user 1001 --forms ../../../../../../etc account_no=$acct amount=1 method=cash
 check "option key with ..: refused" 2 hall submit payment --db "$db" --user 1001 ../x=1
+# a broken form file quoting escape sequences: the error is shown defused
+mkdir -p "$T/badforms"
+printf 'form payment\ntitle x | x\naction payment\nfield a\n  type \033[2J\033]0;owned\007\n' >"$T/badforms/payment.form"
+check "hostile form file refused" 6 hall submit payment --db "$db" --user 1001 --forms "$T/badforms" amount=1
+if LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$T/err"; then
+	nok "hostile form file: message free of control characters" "$(od -c "$T/err" | head -3)"
+else ok "hostile form file: message free of control characters"; fi
 
 eq "after the table: integrity_check" "$(sq "$db" "PRAGMA integrity_check")" ok
 check "after the table: audit verify" 0 hall audit verify --db "$db"

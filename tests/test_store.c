@@ -247,7 +247,7 @@ static void test_search(void **state)
 	add_customer(s, "0010000001", "王建国", "13800138000", "福州市鼓楼区华林路88号融侨花园3栋2单元501室");
 	add_customer(s, "0010000002", "李建华", "13912348000", "福州市台江区五一路１２号");
 	add_customer(s, "0010000003", "Smith Fuzhou Trading", "059187654321", "鼓楼区五四路100号");
-	add_customer(s, "0020000001", "陈国强", "13700001111", "仓山区建新镇");
+	add_customer(s, "0020000001", "陈国强", "0591-83334444", "仓山区建新镇");
 	assert_int_equal(store_commit(s, &e), HALL_OK);
 	struct hits h;
 	assert_int_equal(search(s, "建国", &h), HALL_OK);
@@ -281,6 +281,11 @@ static void test_search(void **state)
 	assert_int_equal(search(s, "001000", &h), HALL_OK);      /* account prefix */
 	assert_int_equal(h.n, 3);
 	assert_int_equal(search(s, "0591-87654321", &h), HALL_OK);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(search(s, "0591-83334444", &h), HALL_OK);  /* stored with its dash */
+	assert_int_equal(h.n, 1);
+	assert_string_equal(h.accts[0], "0020000001");
+	assert_int_equal(search(s, "3334444", &h), HALL_OK);        /* tail of a landline */
 	assert_int_equal(h.n, 1);
 	assert_int_equal(search(s, "11010519491231002x", &h), HALL_OK);  /* ID */
 	assert_int_equal(h.n, 4);

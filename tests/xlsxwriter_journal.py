@@ -5,8 +5,8 @@ for tests/bench_export.c to compare with `hall export payments`.
 
     xlsxwriter_journal.py STORE FROM TO OUT.xlsx
 
-The same rows from the same SQL (payments and reversals of the period, in
-time order, with clerk and customer names), the same 14 columns, formats,
+The same rows from the same SQL (payments and reversals of the period, day
+by day in time order, with clerk and customer names), the same 14 columns, formats,
 title and information rows, frozen header, autofilter, A4 landscape one
 page wide, header/footer, column widths from the display width, and the
 same subtotals by method and by clerk as formulas with their results,
@@ -24,9 +24,9 @@ STORE, FROM, TO, OUT = sys.argv[1:5]
 METHODS = [("cash", "现金"), ("card", "银行卡"), ("wechat", "微信"),
            ("alipay", "支付宝"), ("cheque", "支票"), ("transfer", "转账")]
 LABEL = dict(METHODS)
-COLS = ["收据号", "收款时间", "记账日期", "窗口", "工号", "营业员", "户号", "户名",
+COLS = ["收据号", "收款时间", "记账日期", "窗口", "营业员", "户号", "户名",
         "付款方式", "凭证号", "金额（元）", "状态", "冲正原因", "批准人"]
-CAPS = {5: 24, 7: 36, 12: 36, 13: 24}
+CAPS = {4: 24, 6: 36, 11: 36, 12: 24}
 
 
 def width(s):
@@ -49,7 +49,7 @@ pays = db.execute(
     " coalesce(s.name, ''), p.account_no, coalesce(c.name, ''), p.method, p.reference,"
     " p.amount_fen, p.status FROM payments p LEFT JOIN staff s ON s.id = p.staff_id"
     " LEFT JOIN customers c ON c.account_no = p.account_no"
-    " WHERE p.business_date BETWEEN ? AND ? ORDER BY p.id", (FROM, TO))
+    " WHERE p.business_date BETWEEN ? AND ? ORDER BY p.business_date, p.id", (FROM, TO))
 revs = db.cursor().execute(
     "SELECT r.receipt_no, r.created_at, r.business_date, r.counter, r.staff_id,"
     " coalesce(s.name, ''), r.account_no, coalesce(c.name, ''), coalesce(p.method, ''),"
@@ -57,7 +57,7 @@ revs = db.cursor().execute(
     " FROM reversals r LEFT JOIN payments p ON p.id = r.payment_id"
     " LEFT JOIN staff s ON s.id = r.staff_id LEFT JOIN staff a ON a.id = r.approver_id"
     " LEFT JOIN customers c ON c.account_no = r.account_no"
-    " WHERE r.business_date BETWEEN ? AND ? ORDER BY r.created_at, r.id", (FROM, TO))
+    " WHERE r.business_date BETWEEN ? AND ? ORDER BY r.business_date, r.created_at, r.id", (FROM, TO))
 
 wb = xlsxwriter.Workbook(OUT, {"constant_memory": True})
 f_title = wb.add_format({"bold": True, "font_size": 14})
@@ -95,10 +95,11 @@ row = 3
 p = pays.fetchone()
 r = revs.fetchone()
 while p or r:
-    rev = r is not None and (p is None or r[1] < p[1])
+    rev = r is not None and (p is None or (r[2], r[1]) < (p[2], p[1]))
     x = r if rev else p
     method = LABEL.get(x[8], x[8])
-    texts = ((0, x[0]), (4, x[4]), (5, x[5]), (6, x[6]), (7, x[7]), (8, method), (9, x[9]))
+    clerk = "%s %s" % (x[4], x[5]) if x[5] else x[4]
+    texts = ((0, x[0]), (4, clerk), (5, x[6]), (6, x[7]), (7, method), (8, x[9]))
     for col, s in texts:
         if s:
             ws.write_string(row, col, s)
@@ -108,27 +109,27 @@ while p or r:
     ws.write_datetime(row, 2, datetime.datetime.strptime(x[2], "%Y-%m-%d"), f_date)
     ws.write_number(row, 3, x[3])
     if rev:
-        ws.write_number(row, 10, -x[10] / 100, f_money)
-        ws.write_string(row, 11, "冲正")
-        ws.write_string(row, 12, x[11])
-        ws.write_string(row, 13, "%s %s" % (x[12], x[13]))
+        ws.write_number(row, 9, -x[10] / 100, f_money)
+        ws.write_string(row, 10, "冲正")
+        ws.write_string(row, 11, x[11])
+        ws.write_string(row, 12, "%s %s" % (x[12], x[13]))
         r = revs.fetchone()
     else:
         ok = x[11] == "ok"
-        ws.write_number(row, 10, x[10] / 100, f_money)
-        ws.write_string(row, 11, "正常" if ok else "已冲正")
+        ws.write_number(row, 9, x[10] / 100, f_money)
+        ws.write_string(row, 10, "正常" if ok else "已冲正")
         t = ok_methods.setdefault(method, [0, 0, 0, 0])
-        c = clerks.setdefault(x[4], [x[5], 0, 0, 0, 0])
+        c = clerks.setdefault(clerk, [0, 0, 0, 0])
         if ok:
             t[0] += 1
             t[1] += x[10]
-            c[1] += 1
-            c[2] += x[10]
+            c[0] += 1
+            c[1] += x[10]
         else:
             t[2] += 1
             t[3] += x[10]
-            c[3] += 1
-            c[4] += x[10]
+            c[2] += 1
+            c[3] += x[10]
         p = pays.fetchone()
     row += 1
 first, last = 3, row - 1
@@ -144,11 +145,11 @@ top = row
 for label, t in ok_methods.items():
     ws.write_string(row, 0, label)
     cell = "A%d" % (row + 1)
-    ws.write_formula(row, 1, "=COUNTIFS(%s,%s,%s,\"正常\")" % (rng("I"), cell, rng("L")), None, t[0])
-    ws.write_formula(row, 2, "=SUMIFS(%s,%s,%s,%s,\"正常\")" % (rng("K"), rng("I"), cell, rng("L")),
+    ws.write_formula(row, 1, "=COUNTIFS(%s,%s,%s,\"正常\")" % (rng("H"), cell, rng("K")), None, t[0])
+    ws.write_formula(row, 2, "=SUMIFS(%s,%s,%s,%s,\"正常\")" % (rng("J"), rng("H"), cell, rng("K")),
                      f_money, t[1] / 100)
-    ws.write_formula(row, 3, "=COUNTIFS(%s,%s,%s,\"已冲正\")" % (rng("I"), cell, rng("L")), None, t[2])
-    ws.write_formula(row, 4, "=SUMIFS(%s,%s,%s,%s,\"已冲正\")" % (rng("K"), rng("I"), cell, rng("L")),
+    ws.write_formula(row, 3, "=COUNTIFS(%s,%s,%s,\"已冲正\")" % (rng("H"), cell, rng("K")), None, t[2])
+    ws.write_formula(row, 4, "=SUMIFS(%s,%s,%s,%s,\"已冲正\")" % (rng("J"), rng("H"), cell, rng("K")),
                      f_money, t[3] / 100)
     row += 1
 ws.write_string(row, 0, "合计", f_bold)
@@ -160,27 +161,26 @@ for k in range(4):
 row += 2
 ws.write_string(row, 0, "按营业员小计", f_sec)
 row += 1
-for i, c in enumerate(["工号", "营业员", "收费笔数", "实收金额", "冲正笔数", "冲正金额"]):
+for i, c in enumerate(["营业员", "收费笔数", "实收金额", "冲正笔数", "冲正金额"]):
     ws.write_string(row, i, c, f_head)
 row += 1
 top = row
-for sid in sorted(clerks):
-    c = clerks[sid]
-    ws.write_string(row, 0, sid)
-    ws.write_string(row, 1, c[0])
+for clerk in sorted(clerks):
+    c = clerks[clerk]
+    ws.write_string(row, 0, clerk)
     cell = "A%d" % (row + 1)
-    ws.write_formula(row, 2, "=SUMPRODUCT((%s=%s)*(%s=\"正常\"))" % (rng("E"), cell, rng("L")), None, c[1])
-    ws.write_formula(row, 3, "=SUMPRODUCT((%s=%s)*(%s=\"正常\"),%s)" % (rng("E"), cell, rng("L"), rng("K")),
-                     f_money, c[2] / 100)
-    ws.write_formula(row, 4, "=SUMPRODUCT((%s=%s)*(%s=\"已冲正\"))" % (rng("E"), cell, rng("L")), None, c[3])
-    ws.write_formula(row, 5, "=SUMPRODUCT((%s=%s)*(%s=\"已冲正\"),%s)" % (rng("E"), cell, rng("L"), rng("K")),
-                     f_money, c[4] / 100)
+    ws.write_formula(row, 1, "=SUMPRODUCT((%s=%s)*(%s=\"正常\"))" % (rng("E"), cell, rng("K")), None, c[0])
+    ws.write_formula(row, 2, "=SUMPRODUCT((%s=%s)*(%s=\"正常\"),%s)" % (rng("E"), cell, rng("K"), rng("J")),
+                     f_money, c[1] / 100)
+    ws.write_formula(row, 3, "=SUMPRODUCT((%s=%s)*(%s=\"已冲正\"))" % (rng("E"), cell, rng("K")), None, c[2])
+    ws.write_formula(row, 4, "=SUMPRODUCT((%s=%s)*(%s=\"已冲正\"),%s)" % (rng("E"), cell, rng("K"), rng("J")),
+                     f_money, c[3] / 100)
     row += 1
 ws.write_string(row, 0, "合计", f_bold)
 for k in range(4):
-    col = "CDEF"[k]
-    total = sum(c[1 + k] for c in clerks.values())
-    ws.write_formula(row, 2 + k, "=SUM(%s%d:%s%d)" % (col, top + 1, col, row),
+    col = "BCDE"[k]
+    total = sum(c[k] for c in clerks.values())
+    ws.write_formula(row, 1 + k, "=SUM(%s%d:%s%d)" % (col, top + 1, col, row),
                      f_money_b if k % 2 else f_int_b, total / 100 if k % 2 else total)
 widths[1], widths[2] = max(widths[1], 19), max(widths[2], 10)
 for i, w in enumerate(widths):

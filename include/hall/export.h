@@ -102,8 +102,9 @@ enum export_report {
 	EXPORT__COUNT
 };
 
-/* Payments journals above this many rows are written in libxlsxwriter's
- * constant_memory mode (rows streamed to disk; memory stays flat). */
+/* Exports of this many data rows or more (all sheets) are written in
+ * libxlsxwriter's constant_memory mode (rows streamed to disk; memory
+ * stays flat). */
 #define EXPORT_CONST_MEM_ROWS 20000L
 /* Most data rows one sheet takes (Excel's limit is 1,048,576 rows; the
  * title, header and subtotal rows need the rest).  A longer period is
@@ -119,7 +120,7 @@ struct export_options {
 	int counter;               /* 0: every counter; 1-99: only that one */
 	const char *path;          /* destination, must end in .xlsx */
 	bool force;                /* replace an existing file at path */
-	/* constant_memory from this many payment rows on; 0: the default
+	/* constant_memory from this many data rows on; 0: the default
 	 * EXPORT_CONST_MEM_ROWS, 1: always (tests). */
 	long const_mem_rows;
 	/* Called about every 1% and at the end (done == total): rows written

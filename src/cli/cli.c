@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hall/audit.h"
+#include "hall/utf8.h"
 
 static const char *const flags[] = { "force", "help", "version", "overdue",
 	"verify", "all", "sign", "show", "full", NULL };
@@ -88,7 +89,11 @@ int cli_only(const struct cli *c, const char *const *allowed)
 void cli_error(const struct hall_err *e)
 {
 	cli_progress_end();
-	fprintf(stderr, "hall: %s\n", hall_err_msg(e));
+	/* a message may quote input (a form file, a typed value): never raw
+	 * control characters to the terminal */
+	char safe[HALL_ERR_TEXT * 3];
+	utf8_sanitize(safe, sizeof safe, hall_err_msg(e), false);
+	fprintf(stderr, "hall: %s\n", safe);
 }
 
 void cli_errorf(const char *zh, const char *en, ...)

@@ -148,7 +148,8 @@ static bool looks_like_id(const char *s)
 	return true;
 }
 
-static int search_digits(struct search *q, const char *d, struct hall_err *err)
+static int search_digits(struct search *q, const char *d, const char *raw,
+                         struct hall_err *err)
 {
 	size_t n = strlen(d);
 	int rc = HALL_OK;
@@ -162,6 +163,10 @@ static int search_digits(struct search *q, const char *d, struct hall_err *err)
 	if (rc == HALL_OK && n >= 7)
 		rc = search_exact(q, "SELECT " CUST_COLS " FROM customers c"
 		                  " WHERE c.phone = ?1 LIMIT ?2", d, err);
+	/* a landline as typed, with its dash: 0591-87654321 */
+	if (rc == HALL_OK && n >= 7 && strcmp(raw, d) != 0)
+		rc = search_exact(q, "SELECT " CUST_COLS " FROM customers c"
+		                  " WHERE c.phone = ?1 LIMIT ?2", raw, err);
 	if (rc == HALL_OK && n == 18)
 		rc = search_exact(q, "SELECT " CUST_COLS " FROM customers c"
 		                  " WHERE c.id_number = ?1 LIMIT ?2", d, err);
@@ -304,7 +309,7 @@ int customer_search(struct store *s, const char *query, int limit,
 			"请输入户号、电话、证件号，或姓名、地址的一部分",
 			"type an account, phone or ID number, or part of a name or address");
 	else if (numeric && all_digits(digits))
-		rc = search_digits(&q, digits, err);
+		rc = search_digits(&q, digits, buf, err);
 	else if (looks_like_id(buf)) {
 		char up[19];
 		for (int i = 0; i < 19; i++)

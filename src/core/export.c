@@ -13,7 +13,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "export_int.h"
@@ -497,6 +496,10 @@ int export_run(struct store *s, const struct hall_actor *actor,
 		tmp[0] = '\0';
 		goto out;
 	}
+	/* an ordinary new file (mkstemp makes it 0600): 0666 less the umask */
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
 	close(fd);
 
 	/* one snapshot for every sheet */
@@ -513,15 +516,21 @@ int export_run(struct store *s, const struct hall_actor *actor,
 	long payment_rows, all_rows;
 	if ((rc = count_rows(x, &payment_rows, &all_rows)) != HALL_OK)
 		goto out;
-	if (payment_rows > EXPORT_MAX_ROWS) {
+	long most = payment_rows;
+	for (int i = 0; i < 3; i++)
+		if (x->expect_work[i] > most)
+			most = x->expect_work[i];
+	if (most > EXPORT_MAX_ROWS) {
 		rc = hall_err_set(err, HALL_EINVAL, "to",
-			"期间内有 %ld 笔收费记录，超过一张工作表能容纳的 %ld 行；请缩短期间",
-			"the period has %ld payment rows, more than the %ld rows one sheet holds; choose a shorter period",
-			payment_rows, EXPORT_MAX_ROWS);
+			"期间内有 %ld 条记录，超过一张工作表能容纳的 %ld 行；请缩短期间",
+			"the period has %ld records for one sheet, more than the %ld rows a sheet holds; choose a shorter period",
+			most, EXPORT_MAX_ROWS);
 		goto out;
 	}
+	/* constant_memory from that many rows (every sheet counts: the normal
+	 * mode keeps each cell in memory until the file is closed) */
 	long threshold = o->const_mem_rows > 0 ? o->const_mem_rows : EXPORT_CONST_MEM_ROWS;
-	x->const_mem = payment_rows >= threshold;
+	x->const_mem = all_rows >= threshold;
 	/* packaging and the read-back take about as long as writing the rows */
 	x->total = all_rows * 2 + 1;
 
@@ -539,9 +548,7 @@ int export_run(struct store *s, const struct hall_actor *actor,
 	lxw_doc_properties props = { .title = title, .author = author, .company = company };
 	workbook_set_properties(x->wb, &props);
 
-	struct timespec T0, T1, T2, T3; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &T0);
 	rc = write_sheets(x);
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &T1);
 	if (rc == HALL_OK && x->cancelled)
 		rc = cancelled(x);
 	if (rc == HALL_OK && x->lxw_rc != LXW_NO_ERROR)
@@ -573,14 +580,11 @@ int export_run(struct store *s, const struct hall_actor *actor,
 				o->path, lxw_strerror(lrc), e ? " / " : "", e ? strerror(e) : "");
 		goto out;
 	}
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &T2);
 	int64_t min[16];
 	for (int i = 0; i < 16; i++)
 		min[i] = x->stream_bytes[i] > 0 ? x->stream_bytes[i] + 64 : 0;
 	if ((rc = xv_check(tmp, o->path, INT64_MAX, min, 16, err)) != HALL_OK)
 		goto out;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &T3);
-	fprintf(stderr, "TRACE rows %.2f close %.2f verify %.2f\n", (T1.tv_sec-T0.tv_sec)+(T1.tv_nsec-T0.tv_nsec)/1e9, (T2.tv_sec-T1.tv_sec)+(T2.tv_nsec-T1.tv_nsec)/1e9, (T3.tv_sec-T2.tv_sec)+(T3.tv_nsec-T2.tv_nsec)/1e9);
 	int e = sync_file(tmp);
 	if (e) {
 		rc = io_error(err, "写入", "writing", o->path, e);

@@ -66,6 +66,8 @@ struct xctx {
 	int lxw_rc;                 /* first libxlsxwriter error, sticky */
 	const char *lxw_where;
 	bool cancelled;
+	char tz_minute[16];         /* UTC minute of tz_offset ("" none yet) */
+	long tz_offset;             /* local - UTC seconds in that minute */
 	long done, total;           /* progress units */
 	long last_report;
 	long nrows;                 /* data rows written, all sheets */
@@ -190,7 +192,7 @@ const char *const *xl_keys(const char *domain);
 /* ------------------------------------------------------------ dates */
 
 /* Local date "YYYY-MM-DD" of a stored UTC time ("" when malformed). */
-void x_local_date(const char *utc, char out[11]);
+void x_local_date(struct xctx *x, const char *utc, char out[11]);
 
 /* ------------------------------------------------------- work orders */
 

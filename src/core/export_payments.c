@@ -10,14 +10,16 @@
 #include "export_int.h"
 
 enum {
-	C_RECEIPT, C_TIME, C_BDATE, C_COUNTER, C_STAFF, C_STAFFNAME, C_ACCOUNT,
+	C_RECEIPT, C_TIME, C_BDATE, C_COUNTER, C_CLERK, C_ACCOUNT,
 	C_NAME, C_METHOD, C_REF, C_AMOUNT, C_STATUS, C_REASON, C_APPROVER, C__N
 };
 
+/* The clerk is one column, "1001 张敏": a million-row journal is mostly
+ * XML per cell, and the id and the name always go together. */
 static const struct xcol cols[C__N] = {
 	{ "收据号", "Receipt no.", 0 }, { "收款时间", "Time", 0 },
 	{ "记账日期", "Business date", 0 }, { "窗口", "Counter", 0 },
-	{ "工号", "Clerk ID", 0 }, { "营业员", "Clerk", 24 },
+	{ "营业员", "Clerk", 24 },
 	{ "户号", "Account", 0 }, { "户名", "Name", 36 },
 	{ "付款方式", "Method", 0 }, { "凭证号", "Reference", 0 },
 	{ "金额（元）", "Amount (yuan)", 0 }, { "状态", "Status", 0 },
@@ -55,8 +57,7 @@ int xcount_payments(struct xctx *x, long *rows)
 
 /* Running totals of one method or one clerk. */
 struct tally {
-	char key[64];               /* method label or staff id */
-	char name[192];             /* clerk's name */
+	char key[224];              /* method label, or the clerk as shown */
 	int64_t n_ok, fen_ok, n_void, fen_void;
 };
 
@@ -65,8 +66,7 @@ struct tallies {
 	int n, cap;
 };
 
-static struct tally *tally_get(struct tallies *ts, const char *key,
-                               const char *name)
+static struct tally *tally_get(struct tallies *ts, const char *key)
 {
 	for (int i = ts->n - 1; i >= 0; i--)
 		if (strcmp(ts->t[i].key, key) == 0)
@@ -82,7 +82,6 @@ static struct tally *tally_get(struct tallies *ts, const char *key,
 	struct tally *t = &ts->t[ts->n++];
 	memset(t, 0, sizeof *t);
 	snprintf(t->key, sizeof t->key, "%s", key);
-	snprintf(t->name, sizeof t->name, "%s", name ? name : "");
 	return t;
 }
 
@@ -169,15 +168,15 @@ static void clerk_block(struct xsheet *sh, struct tallies *cs,
 {
 	struct xctx *x = sh->x;
 	static const struct xcol head[] = {
-		{ "工号", "Clerk ID", 0 }, { "营业员", "Clerk", 0 },
-		{ "收费笔数", "Payments", 0 }, { "实收金额", "Takings", 0 },
-		{ "冲正笔数", "Reversed", 0 }, { "冲正金额", "Reversed amount", 0 },
+		{ "营业员", "Clerk", 0 }, { "收费笔数", "Payments", 0 },
+		{ "实收金额", "Takings", 0 }, { "冲正笔数", "Reversed", 0 },
+		{ "冲正金额", "Reversed amount", 0 },
 	};
 	if (cs->n > 1)
 		qsort(cs->t, (size_t)cs->n, sizeof cs->t[0], cmp_key);
 	xs_text_free(sh, 0, hall_tr("按营业员小计", "Subtotals by clerk"), x->f.section);
 	xs_next(sh, 1);
-	xs_header(sh, head, 6, 0);
+	xs_header(sh, head, 5, 0);
 	lxw_row_t first = sh->row;
 	int64_t tot[4] = { 0, 0, 0, 0 };
 	char f[512], cell[16];
@@ -185,16 +184,15 @@ static void clerk_block(struct xsheet *sh, struct tallies *cs,
 		struct tally *t = &cs->t[i];
 		xs_cell(cell, sizeof cell, sh->row, 0);
 		xs_text(sh, 0, t->key, NULL);
-		xs_text(sh, 1, t->name, NULL);
-		/* exact text comparison: COUNTIFS would read "1001" as a number */
+		/* exact text comparison: COUNTIFS would read a bare "1001" as a number */
 		snprintf(f, sizeof f, "=SUMPRODUCT((%s=%s)*(%s=%s))", rg->staff, cell, rg->status, rg->ok);
-		xs_formula_int(sh, 2, f, t->n_ok, NULL);
+		xs_formula_int(sh, 1, f, t->n_ok, NULL);
 		snprintf(f, sizeof f, "=SUMPRODUCT((%s=%s)*(%s=%s),%s)", rg->staff, cell, rg->status, rg->ok, rg->amount);
-		xs_formula_money(sh, 3, f, t->fen_ok, NULL);
+		xs_formula_money(sh, 2, f, t->fen_ok, NULL);
 		snprintf(f, sizeof f, "=SUMPRODUCT((%s=%s)*(%s=%s))", rg->staff, cell, rg->status, rg->voided);
-		xs_formula_int(sh, 4, f, t->n_void, NULL);
+		xs_formula_int(sh, 3, f, t->n_void, NULL);
 		snprintf(f, sizeof f, "=SUMPRODUCT((%s=%s)*(%s=%s),%s)", rg->staff, cell, rg->status, rg->voided, rg->amount);
-		xs_formula_money(sh, 5, f, t->fen_void, NULL);
+		xs_formula_money(sh, 4, f, t->fen_void, NULL);
 		tot[0] += t->n_ok;
 		tot[1] += t->fen_ok;
 		tot[2] += t->n_void;
@@ -202,8 +200,16 @@ static void clerk_block(struct xsheet *sh, struct tallies *cs,
 		xs_next(sh, 1);
 	}
 	xs_text(sh, 0, hall_tr("合计", "Total"), x->f.bold);
-	write_total(sh, 2, first, sh->row - 1, tot);
+	write_total(sh, 1, first, sh->row - 1, tot);
 	xs_next(sh, 1);
+}
+
+/* "1001 张敏" (the id alone when the name is unknown). */
+static const char *clerk_label(sqlite3_stmt *st, char *out, size_t outsz)
+{
+	const char *name = xq_text(st, 5);
+	snprintf(out, outsz, "%s%s%s", xq_text(st, 4), name[0] ? " " : "", name);
+	return out;
 }
 
 /* One row of the journal: a payment, or a reversal (negative amount). */
@@ -214,8 +220,8 @@ static void write_row(struct xsheet *sh, sqlite3_stmt *st, bool rev)
 	xs_time(sh, C_TIME, xq_text(st, 1), true);
 	xs_date(sh, C_BDATE, xq_text(st, 2));
 	xs_int(sh, C_COUNTER, sqlite3_column_int64(st, 3), NULL);
-	xs_text(sh, C_STAFF, xq_text(st, 4), NULL);
-	xs_text(sh, C_STAFFNAME, xq_text(st, 5), NULL);
+	char clerk[224];
+	xs_text(sh, C_CLERK, clerk_label(st, clerk, sizeof clerk), NULL);
 	xs_text(sh, C_ACCOUNT, xq_text(st, 6), NULL);
 	xs_text(sh, C_NAME, xq_text(st, 7), NULL);
 	xs_text(sh, C_METHOD, xl_label("method", xq_text(st, 8)), NULL);
@@ -249,7 +255,7 @@ int xsheet_payments(struct xctx *x)
 	struct tallies ms = { 0 }, cs = { 0 };
 	/* the six methods always show, in the form's order */
 	for (const char *const *k = xl_keys("method"); *k; k++)
-		tally_get(&ms, xl_label("method", *k), NULL);
+		tally_get(&ms, xl_label("method", *k));
 
 	/* Day by day: each day's rows in time order.  One query over the
 	 * whole period would sort all its rows at once, in memory (the store
@@ -286,12 +292,12 @@ int xsheet_payments(struct xctx *x)
 			if (rev) {
 				rrc = xq_step(x, r);
 			} else {
-				const char *staff = xq_text(st, 4);
+				char clerk[224];
 				const char *method = xl_label("method", xq_text(st, 8));
 				int64_t fen = sqlite3_column_int64(st, 10);
 				bool ok = strcmp(xq_text(st, 11), "ok") == 0;
-				struct tally *tm = tally_get(&ms, method, NULL);
-				struct tally *tc = tally_get(&cs, staff, xq_text(st, 5));
+				struct tally *tm = tally_get(&ms, method);
+				struct tally *tc = tally_get(&cs, clerk_label(st, clerk, sizeof clerk));
 				oom |= !tm || !tc;
 				count(tm, ok, fen);
 				count(tc, ok, fen);
@@ -328,7 +334,7 @@ int xsheet_payments(struct xctx *x)
 		xs_table_end(&sh);
 		struct ranges rg;
 		xs_range(rg.method, sizeof rg.method, C_METHOD, first, last);
-		xs_range(rg.staff, sizeof rg.staff, C_STAFF, first, last);
+		xs_range(rg.staff, sizeof rg.staff, C_CLERK, first, last);
 		xs_range(rg.amount, sizeof rg.amount, C_AMOUNT, first, last);
 		xs_range(rg.status, sizeof rg.status, C_STATUS, first, last);
 		snprintf(rg.ok, sizeof rg.ok, "\"%s\"", ok_label);

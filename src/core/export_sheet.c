@@ -117,12 +117,38 @@ void x_lxw(struct xctx *x, lxw_error rc, const char *where)
 
 /* ------------------------------------------------------------ dates */
 
+/* n digits at s as a number; -1 if one of them is not a digit. */
+static int digits_at(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* "YYYY-MM-DD" at s; false when malformed (a million rows: no sscanf). */
+static bool parse_ymd(const char *s, int *y, int *m, int *d)
+{
+	if (!s || strlen(s) < 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	*y = digits_at(s, 4);
+	*m = digits_at(s + 5, 2);
+	*d = digits_at(s + 8, 2);
+	return *y > 0 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= 31;
+}
+
 /* "YYYY-MM-DDTHH:MM:SSZ" to broken-down UTC; false when malformed. */
 static bool parse_utc(const char *s, struct tm *tm)
 {
-	int y, mo, d, h, mi, se;
-	char z;
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &z) != 7 || z != 'Z')
+	int y, mo, d;
+	if (!parse_ymd(s, &y, &mo, &d) || strlen(s) != 20 || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+		return false;
+	int h = digits_at(s + 11, 2), mi = digits_at(s + 14, 2), se = digits_at(s + 17, 2);
+	if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60)
 		return false;
 	memset(tm, 0, sizeof *tm);
 	tm->tm_year = y - 1900;
@@ -134,19 +160,31 @@ static bool parse_utc(const char *s, struct tm *tm)
 	return true;
 }
 
-static bool utc_to_local(const char *utc, struct tm *out)
+/* UTC to local time.  The zone's offset is asked once per UTC minute
+ * (zones change their offset on whole minutes): a journal's rows come in
+ * time order, so localtime_r runs about once a minute of takings. */
+static bool utc_to_local(struct xctx *x, const char *utc, struct tm *out)
 {
 	struct tm tm;
 	if (!parse_utc(utc, &tm))
 		return false;
 	time_t t = timegm(&tm);
-	return localtime_r(&t, out) != NULL;
+	if (memcmp(x->tz_minute, utc, 16) != 0) {
+		struct tm lt;
+		time_t minute = t - tm.tm_sec;
+		if (!localtime_r(&minute, &lt))
+			return false;
+		x->tz_offset = (long)(timegm(&lt) - minute);
+		memcpy(x->tz_minute, utc, 16);
+	}
+	t += x->tz_offset;
+	return gmtime_r(&t, out) != NULL;
 }
 
-void x_local_date(const char *utc, char out[11])
+void x_local_date(struct xctx *x, const char *utc, char out[11])
 {
 	struct tm tm;
-	if (!utc_to_local(utc, &tm)) {
+	if (!utc_to_local(x, utc, &tm)) {
 		out[0] = '\0';
 		return;
 	}
@@ -253,7 +291,7 @@ void xs_money(struct xsheet *sh, int col, int64_t fen, lxw_format *fmt)
 void xs_date(struct xsheet *sh, int col, const char *ymd)
 {
 	int y, m, d;
-	if (!ymd || sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3)
+	if (!parse_ymd(ymd, &y, &m, &d))
 		return;
 	lxw_datetime dt = { .year = y, .month = m, .day = d };
 	widen(sh, col, 10);
@@ -266,7 +304,7 @@ void xs_time(struct xsheet *sh, int col, const char *utc, bool seconds)
 	struct tm tm;
 	if (!utc || !*utc)
 		return;
-	if (!utc_to_local(utc, &tm)) {
+	if (!utc_to_local(sh->x, utc, &tm)) {
 		xs_text(sh, col, utc, NULL);   /* keep what is stored, visibly */
 		return;
 	}

@@ -481,7 +481,7 @@ static void on_order(struct xctx *x, const struct xorder *o, void *ud)
 	bool received = in_period(x, o->business_date);
 	char fin[11] = "";
 	if (o->fin[0])
-		x_local_date(o->fin, fin);
+		x_local_date(x, o->fin, fin);
 	bool done = strcmp(o->status, "done") == 0;
 	bool finished = done && in_period(x, fin);
 	if (received) {

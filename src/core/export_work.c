@@ -98,7 +98,7 @@ int x_timing(struct xctx *x, const char *number, const char *status,
 		if (open && c->running && c->deadline[0] &&
 		    strcmp(c->deadline, x->now_utc) < 0) {
 			char d[11];
-			x_local_date(c->deadline, d);
+			x_local_date(x, c->deadline, d);
 			if (strcmp(d, x->from) >= 0 && strcmp(d, x->to) <= 0)
 				t->due = true;
 		}

@@ -153,6 +153,16 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* HALL_SYNC_TRACE=1: phase times on stderr (benchmarks). */
+static void trace(const char *what, long t0)
+{
+	static int on = -1;
+	if (on < 0)
+		on = getenv("HALL_SYNC_TRACE") && *getenv("HALL_SYNC_TRACE") == '1';
+	if (on)
+		fprintf(stderr, "sync: %s %ld ms\n", what, now_ms() - t0);
+}
+
 static void sleep_ms(int ms)
 {
 	if (ms <= 0)
@@ -797,6 +807,7 @@ static int do_pull(struct store *s, const char *url,
 	                       -1, &p.ins, NULL) != SQLITE_OK)
 		return store_error(s, sqlite3_errcode(db), "同步", "syncing", err), SYNC_LOCAL;
 	char until[64] = "";
+	long tp = now_ms();
 	rc = ops->pull(be, store_hall_code(s), since, until, sizeof until,
 	               stage_row, &p, err);
 	if (p.n)
@@ -807,6 +818,8 @@ static int do_pull(struct store *s, const char *url,
 	if (rc != SYNC_OK)
 		return rc;
 	rep->pulled = p.n;
+	trace("pull: received and staged", tp);
+	tp = now_ms();
 
 	/* the staged rows per table, in the order the central sent them */
 	struct seg { char tbl[24]; int64_t lo, hi; } segs[8];
@@ -833,7 +846,7 @@ static int do_pull(struct store *s, const char *url,
 	char now[21];
 	store_now_utc(now);
 	exec(s, "PRAGMA synchronous = NORMAL", err);
-	long done = 0, k = 256;
+	long done = 0, k = 256, ntx = 0, held = 0;
 	int seg = 0;
 	int64_t pos = nseg ? segs[0].lo : 0;
 	bool finished = nseg == 0;
@@ -872,6 +885,8 @@ static int do_pull(struct store *s, const char *url,
 			goto fail;
 		if ((rc = store_commit(s, err)) != HALL_OK)
 			break;
+		ntx++;
+		held += now_ms() - t0;
 		if (o->progress)
 			o->progress(o->ud, "pull", done, p.n);
 		if (finished)
@@ -881,6 +896,10 @@ static int do_pull(struct store *s, const char *url,
 	exec(s, "PRAGMA synchronous = FULL", err);
 	if (rc != HALL_OK)
 		return local_fail(err);
+	trace("pull: applied", tp);
+	if (getenv("HALL_SYNC_TRACE"))
+		fprintf(stderr, "sync: %ld rows in %ld transactions, %ld ms holding the store\n",
+		        done, ntx, held);
 	exec(s, "DELETE FROM temp.sync_in", err);
 	return SYNC_OK;
 fail:

@@ -62,12 +62,15 @@ void app_destroy(struct app *a)
 {
 	if (!a)
 		return;
+	app_logout(a);
 	while (a->depth > 0) {
 		struct screen *s = &a->stack[--a->depth];
 		if (s->ops->close)
 			s->ops->close(a, s);
 	}
 	form_values_free(&a->draft);
+	if (a->stage_forms)
+		formset_free(a->stage_forms);
 	free(a);
 }
 
@@ -262,8 +265,10 @@ void app_draw(struct app *a)
 static void quit_answer(struct app *a, void *ud, bool yes)
 {
 	(void)ud;
-	if (yes)
+	if (yes) {
+		app_logout(a);
 		a->quit = true;
+	}
 }
 
 static void open_help(struct app *a)
@@ -336,6 +341,12 @@ void app_key(struct app *a, tkey k)
 	case TK_F(7):
 		app_push(a, &scr_worklist_ops, NULL);
 		break;
+	case TK_F(8):
+		app_push(a, &scr_desk_ops, NULL);
+		break;
+	case TK_F(9):
+		app_push(a, &scr_export_ops, NULL);
+		break;
 	case TK_F(10):
 		app_msg(a, TC_DIM, "%s", hall_tr("这里没有要保存的表单",
 		                                 "nothing to save here"));
@@ -378,6 +389,7 @@ void app_login_done(struct app *a)
 	const struct form_def *def;
 
 	a->logged_in = true;
+	a->session_open = true;
 	a->last_input = a->clock_s();
 	while (a->depth > 0)
 		close_top(a);
@@ -407,7 +419,27 @@ void app_lock(struct app *a)
 
 	if (!a->logged_in || (s && s->ops == &scr_login_ops))
 		return;
+	/* The clerk has left the counter: recorded as a logout; unlocking is
+	 * a login again (auth_login records it). */
+	app_logout(a);
 	app_push(a, &scr_login_ops, &la);
+}
+
+void app_logout(struct app *a)
+{
+	struct hall_err err;
+
+	if (!a->logged_in || !a->session_open)
+		return;
+	a->session_open = false;
+	hall_err_clear(&err);
+	if (auth_logout(a->st, &a->actor, &err) != HALL_OK)
+		app_err(a, &err);
+}
+
+void app_approve(struct app *a, const struct approve_arg *arg)
+{
+	app_push(a, &dlg_approve_ops, arg);
 }
 
 int app_save_drafts(struct app *a)
@@ -446,6 +478,7 @@ int app_run(struct app *a)
 		if (sig) {
 			a->pending_signal = 0;
 			app_save_drafts(a);
+			app_logout(a);
 			a->status = 128 + sig;
 			a->quit = true;
 			break;

@@ -61,7 +61,9 @@ struct app {
 	char state_path[512];   /* where the counter number is remembered */
 
 	bool logged_in;
+	bool session_open;      /* a login not yet matched by auth_logout */
 	struct hall_actor actor;
+	struct form_set *stage_forms;   /* stageforms.c, parsed when first used */
 	struct form_values draft;   /* draft offered after login */
 	char draft_form[FORM_KEY_MAX];
 
@@ -91,6 +93,12 @@ extern const struct screen_ops scr_form_ops;      /* scr_form.c */
 extern const struct screen_ops scr_lookup_ops;    /* scr_lookup.c */
 extern const struct screen_ops scr_customer_ops;  /* scr_customer.c */
 extern const struct screen_ops scr_worklist_ops;  /* scr_worklist.c */
+extern const struct screen_ops scr_workitem_ops;  /* scr_workitem.c */
+extern const struct screen_ops scr_desk_ops;      /* scr_desk.c */
+extern const struct screen_ops scr_receipt_ops;   /* scr_receipt.c */
+extern const struct screen_ops scr_close_ops;     /* scr_close.c */
+extern const struct screen_ops scr_export_ops;    /* scr_export.c */
+extern const struct screen_ops dlg_approve_ops;   /* dlg_approve.c */
 extern const struct screen_ops dlg_confirm_ops;   /* dlg.c */
 extern const struct screen_ops dlg_help_ops;      /* dlg.c */
 extern const struct screen_ops dlg_choice_ops;    /* dlg_choice.c */
@@ -103,11 +111,32 @@ struct form_arg {
 	const struct form_def *def;
 	const struct form_values *prefill;   /* may be NULL */
 	bool from_draft;                     /* prefill is a draft: dirty */
+	/* Optional: save the values (checked and normalised by the forms
+	 * engine) through this instead of counter_submit; HALL_OK pops the
+	 * form (the callee leaves a message), an error is shown under the
+	 * field it names, else on the status line.  Such a form is never kept
+	 * as a draft. */
+	int (*save)(struct app *a, void *ud, const struct form_values *v,
+	            struct hall_err *err);
+	void *ud;
 };
 struct confirm_arg {
 	const char *text;                    /* the question */
 	bool default_yes;                    /* what Enter means */
 	void (*done)(struct app *a, void *ud, bool yes);
+	void *ud;
+};
+/* A manager approves at the clerk's counter (dlg_approve.c): staff id and
+ * password are typed into the dialog and handed to approve(), which calls
+ * the core (the core checks the password and the role).  HALL_OK closes the
+ * dialog and then calls done(); an error is shown in the dialog, the
+ * password is wiped, and the manager may try again or press Esc. */
+struct approve_arg {
+	const char *title;                   /* e.g. 冲正收据 SF... */
+	const char *detail;                  /* one more line, may be NULL */
+	int (*approve)(struct app *a, void *ud, const char *id,
+	               const char *password, struct hall_err *err);
+	void (*done)(struct app *a, void *ud);   /* may be NULL */
 	void *ud;
 };
 struct help_arg {
@@ -157,6 +186,9 @@ void app_open_form(struct app *a, const char *name,
 
 /* Called by the login screen once the clerk is in. */
 void app_login_done(struct app *a);
+/* Record that the person at the counter left (auth_logout: an audit row),
+ * once per login; on quit, a signal, the idle lock and app_destroy. */
+void app_logout(struct app *a);
 /* Lock the screen now (idle lock). */
 void app_lock(struct app *a);
 /* Save every form in progress as a draft (on a signal). */
@@ -174,5 +206,12 @@ const char *app_choice_label(struct app *a, const char *form,
 
 /* "YYYY-MM-DD HH:MM" local from a stored UTC time ("" stays ""). */
 void app_local_time(const char *utc, char out[17]);
+
+/* The form of a work order's stage transition (stageforms.c): kind
+ * "application", "change", "complaint" or "rectification"; NULL if none. */
+const struct form_def *app_stage_form(struct app *a, const char *kind);
+
+/* Ask for a manager's approval (pushes dlg_approve). */
+void app_approve(struct app *a, const struct approve_arg *arg);
 
 #endif

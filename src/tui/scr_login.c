@@ -224,6 +224,7 @@ static void submit(struct app *a, struct login *l)
 			fail(l, hall_err_msg(&err));
 			return;
 		}
+		a->session_open = true;   /* auth_login recorded the login */
 		app_pop(a);
 		return;
 	case M_CHANGE:
