@@ -49,3 +49,6 @@ for b in "$top/$build"/tests/bench_*; do
 	echo "== $(basename "$b")"
 	"$b" "$dir" || exit 1
 done
+
+echo "== sync (tests/bench_sync.sh)"
+sh "$top/tests/bench_sync.sh" "$hall" "$dir" || exit 1

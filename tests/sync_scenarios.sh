@@ -219,23 +219,32 @@ for code in 004 005 006; do mk_hall $code 1$code 福清$code 900; enrol $code >/
 cq "UPDATE ${C}customers SET phone = '1380000' || substr(account_no, length(account_no) - 3), updated_at = '${today}T23:59:00Z'
 	WHERE hall IN ('004', '005', '006') AND CAST(substr(account_no, length(account_no)) AS INTEGER) % 2 = 1" >/dev/null
 changed=$(cq "SELECT count(*) FROM ${C}customers WHERE hall IN ('004', '005', '006') AND phone LIKE '1380000%'")
-kills=${SYNC_KILLS:-25}; i=0; early=0; mid=0
+# the first runs are killed while pushing; the last six while pulling
+# (after a push that ran to its end)
+kills=${SYNC_KILLS:-25}; i=0; early=0; mid=0; inpull=0
 while [ $i -lt $kills ]; do
 	code=$(printf '00%d' $((4 + i % 3)))
 	a0=$(cq "SELECT coalesce(max(acked_seq), 0) FROM ${C}central_cursor WHERE hall = '$code'")
+	only=""
+	if [ $i -ge $((kills - 6)) ]; then
+		only="--only pull"
+		"$HALL_BIN" sync --db "$(db_of $code)" --central "$(url_for $code)" --only push >/dev/null 2>&1
+	fi
 	# env execs hall: $! is the sync itself
-	env HALL_SYNC_BATCH=5 HALL_SYNC_PAUSE_MS=3 "$HALL_BIN" sync --db "$(db_of $code)" --central "$(url_for $code)" >/dev/null 2>&1 &
+	env HALL_SYNC_BATCH=5 HALL_SYNC_PAUSE_MS=8 "$HALL_BIN" sync --db "$(db_of $code)" --central "$(url_for $code)" $only >/dev/null 2>&1 &
 	spid=$!
 	ms=$(( 50 + $(rnd) % 550 ))
+	[ -n "$only" ] && ms=$(( 5 + $(rnd) % 150 ))
 	sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
-	kill -9 "$spid" 2>/dev/null || early=$((early + 1))
+	if kill -9 "$spid" 2>/dev/null; then [ -n "$only" ] && inpull=$((inpull + 1)); else early=$((early + 1)); fi
 	wait "$spid" 2>/dev/null
 	a1=$(cq "SELECT coalesce(max(acked_seq), 0) FROM ${C}central_cursor WHERE hall = '$code'")
 	[ "$a1" -gt "$a0" ] && [ "$a1" -lt "$(sq "$(db_of $code)" 'SELECT max(seq) FROM journal')" ] && mid=$((mid + 1))
 	i=$((i + 1))
 done
-echo "# $BACKEND: $kills kill -9 runs: $mid killed mid-push, $early finished before the kill"
+echo "# $BACKEND: $kills kill -9 runs: $mid killed mid-push, $inpull killed while pulling, $early finished before the kill"
 if [ "$mid" -ge $((kills / 3)) ]; then ok "$BACKEND: kills landed mid-push ($mid of $kills)"; else nok "$BACKEND: kills landed mid-push" "$mid of $kills"; fi
+if [ "$inpull" -ge 2 ]; then ok "$BACKEND: kills landed while pulling ($inpull)"; else nok "$BACKEND: kills landed while pulling" "$inpull"; fi
 for code in 004 005 006; do
 	check "$BACKEND: hall $code completes after the kills" 0 sync_hall $code
 	same $code "$BACKEND: hall $code after kills: both sides equal"

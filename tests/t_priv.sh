@@ -71,6 +71,9 @@ check "HALL_CONFIG ignored" 0 as_clerk HALL_CONFIG="$base/home/hall.conf" HALL_P
 cp "$db" "$base/home/own.db" && chown 65534:65534 "$base/home/own.db"
 check "a file of the clerk's own is refused" 4 as_clerk HALL_PASSWORD=demo1234 "$H" submit payment --db "$base/home/own.db" --user 1001 account_no="$acct" amount=1.00 method=cash
 has "says it is not the hall's" "$T/err" "does not belong to the hall group"
+chgrp $G "$base/home/own.db"
+check "nor one of the hall group that the clerk owns" 4 as_clerk HALL_PASSWORD=demo1234 "$H" submit payment --db "$base/home/own.db" --user 1001 account_no="$acct" amount=1.00 method=cash
+eq "and no store file of the group appears in the clerk's folder" "$(find "$base/home" -group $G | grep -v own.db | wc -l)" 0
 
 # maintenance needs a hall login, and writes files as the clerk
 check "audit verify without a login refused" 4 as_clerk "$H" audit verify --db "$db"

@@ -20,6 +20,8 @@ central_cut() {
 check "sqlite: central file missing: unreachable" 10 hall sync --db "$(db_of 001)" --central "sqlite:$T/nowhere.db"
 has "sqlite: says so" "$T/err" "not there"
 [ -e "$T/nowhere.db" ] && nok "sqlite: no empty central left behind" || ok "sqlite: no empty central left behind"
+check "sqlite: in Chinese by default" 10 env HALL_LANG=zh "$HALL_BIN" sync --db "$(db_of 001)" --central "sqlite:$T/nowhere.db"
+has "sqlite: 找不到中心库" "$T/err" "找不到中心库"
 check "sqlite: central folder missing: unreachable" 10 hall sync --db "$(db_of 001)" --central "sqlite:$T/no/such/dir/c.db"
 check "sqlite: not a central" 13 hall sync --db "$(db_of 001)" --central "sqlite:$(db_of 003)"
 has "sqlite: says to initialise" "$T/err" "central init"

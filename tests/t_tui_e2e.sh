@@ -14,7 +14,9 @@ if ! command -v tmux >/dev/null 2>&1; then
 	exit 0
 fi
 
-db=$T/e2e.db
+# the store in a folder of its own: receipts are spooled outside it
+mkdir -p "$T/store"
+db=$T/store/e2e.db
 rm -f "$db" "$db"-*
 state=$T/state
 mkdir -p "$state"
@@ -32,10 +34,17 @@ trap 'tm kill-server 2>/dev/null' EXIT INT TERM
 start() {
 	rm -f "$T/exit"
 	term=${1:+TERM=$1}
-	tm new-session -d -s e2e -x 80 -y 24 \
+	# a server just killed may still be going away: try again shortly
+	tries=0
+	until tm new-session -d -s e2e -x 80 -y 24 \
 		"env LC_ALL=C.UTF-8 HALL_LANG=zh XDG_STATE_HOME='$state' $term \
+		 HALL_RECEIPTS='$T/receipts' HALL_PRINT_COMMAND=none \
 		 '$HALL_BIN' counter --db '$db' 2>>'$T/stderr'; \
-		 echo \$? >'$T/exit'; sleep 10"
+		 echo \$? >'$T/exit'; sleep 10" 2>/dev/null; do
+		tries=$((tries + 1))
+		[ $tries -ge 10 ] && break
+		sleep 0.3
+	done
 }
 wait_exit() {
 	i=0; while [ ! -f "$T/exit" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -93,6 +102,7 @@ keys F10
 see "payment saved" "缴费  已保存"
 has "receipt number shown" "$T/screen" "收据号："
 has "amount in words" "$T/screen" "壹拾贰元伍角"
+has "receipt printed after the save" "$T/screen" "收据已打印"
 receipt=$(grep -o 'SF[0-9]*' "$T/screen" | head -n 1)
 eq "payment in the store" "$(sq "$db" "SELECT account_no || ' ' || amount_fen || ' ' || counter FROM payments WHERE receipt_no = '$receipt'")" "$acc 1250 3"
 keys Enter

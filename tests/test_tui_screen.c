@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -146,7 +147,15 @@ static int fx_setup_term(void **state, const char *term, int rows, int cols)
 	snprintf(f->dir, sizeof f->dir, "%s/tuiXXXXXX", tmp && *tmp ? tmp : "/tmp");
 	const char *d = mkdtemp(f->dir);
 	assert_non_null(d);
-	snprintf(f->db, sizeof f->db, "%s/hall.db", d);
+	/* The store in a folder of its own: receipts are spooled beside it,
+	 * never inside (payment_spool_dir); no printer here. */
+	snprintf(f->db, sizeof f->db, "%s/store", d);
+	assert_int_equal(mkdir(f->db, 0700), 0);
+	snprintf(f->db, sizeof f->db, "%s/store/hall.db", d);
+	char spool[700];
+	snprintf(spool, sizeof spool, "%s/receipts", d);
+	setenv("HALL_RECEIPTS", spool, 1);
+	setenv("HALL_PRINT_COMMAND", "none", 1);
 	setenv("XDG_STATE_HOME", f->dir, 1);
 	setenv("HALL_NOW", "2024-06-03T02:00:00Z", 1);   /* 10:00 in Beijing */
 	setenv("TZ", "CST-8", 1);
@@ -331,7 +340,7 @@ static struct form_def *open_test_form(struct fx *f)
 	struct hall_err err;
 	if (form_parse_text(test_form, "test.form", &def, &err) != HALL_OK)
 		fail_msg("test form: %s", hall_err_msg(&err));
-	struct form_arg fa = { def, NULL, false };
+	struct form_arg fa = { .def = def };
 	assert_int_equal(app_push(f->app, &scr_form_ops, &fa), HALL_OK);
 	return def;
 }
@@ -683,6 +692,12 @@ static void test_payment_f10_errors_then_save(void **state)
 	assert_screen_has("收据号：");
 	assert_screen_has("金额：12.50 元");
 	assert_screen_has("大写：壹拾贰元伍角");
+	/* the receipt went out once (spool copy; the printer is "none") */
+	assert_screen_has("收据已打印");
+	char spooled[800];
+	struct stat sb;
+	snprintf(spooled, sizeof spooled, "%s/receipts/SF00100000001.txt", f->dir);
+	assert_int_equal(stat(spooled, &sb), 0);
 	/* The store has it. */
 	struct counter_day d;
 	assert_int_equal(counter_day_stats(f->st, "1001", "2024-06-03", &d, &err),

@@ -14,13 +14,15 @@
  * bills (with what was paid at other halls or online), staff accounts,
  * rule tables and the working-day calendar (ref_data), and central updates
  * to the hall's work orders.  Pulled rows are applied without journal
- * entries (they are not hall actions) in short transactions (<= 40 ms
- * each, so no clerk waits), keeping the overwritten customer values in
- * customer_history.  The pull cursor cannot skip a row committed late:
- * PostgreSQL rows carry the id of the transaction that wrote them and the
- * cursor is the oldest transaction still running (pg_snapshot_xmin); the
- * SQLite central stamps rows with a clock that a pull advances under the
- * single-writer lock.
+ * entries (they are not hall actions) in short transactions (about 45 ms
+ * with the commit, then 25 ms free, so a waiting counter gets in; a first
+ * pull into a hall with no customers yet holds up to 250 ms), keeping the
+ * overwritten customer values in customer_history.  HALL_SYNC_TRACE=1
+ * prints the phase times on stderr.  The pull cursor cannot skip a row
+ * committed late: PostgreSQL rows carry the id of the transaction that
+ * wrote them and the cursor is the oldest transaction still running
+ * (pg_snapshot_xmin); the SQLite central stamps rows with a clock that a
+ * pull advances under the single-writer lock.
  *
  * Conflict policy:
  *   - Journal entries are facts and merge by union: the central keeps every

@@ -153,13 +153,40 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/* Print text cut into lines of at most width columns (Chinese counts
+ * two), never inside a character; continuation lines start at indent.
+ * English is cut at spaces where one is near. */
+static void print_wrapped(FILE *f, const char *text, size_t indent, size_t width)
+{
+	size_t room = width > indent ? width - indent : 20;
+	while (*text) {
+		size_t cols, n = utf8_prefix_cols(text, room, &cols);
+		if (text[n]) {
+			size_t sp = n;
+			while (sp > n / 2 && text[sp] != ' ')
+				sp--;
+			if (text[sp] == ' ' && sp > n / 2)
+				n = sp;
+		}
+		if (n == 0)
+			n = strlen(text);
+		fprintf(f, "%.*s\n", (int)n, text);
+		text += n;
+		while (*text == ' ')
+			text++;
+		if (*text)
+			fprintf(f, "%*s", (int)indent, "");
+	}
+}
+
 static void usage_all(FILE *f)
 {
 	fprintf(f, "%s\n\n", hall_tr("hall - 供电营业厅窗口系统", "hall - counter system for power-supply service halls"));
 	fprintf(f, "%s\n", hall_tr("用法：", "Usage:"));
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name,
-		        hall_tr(commands[i].zh, commands[i].en));
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		fprintf(f, "  %-10s ", commands[i].name);
+		print_wrapped(f, hall_tr(commands[i].zh, commands[i].en), 13, 80);
+	}
 	fprintf(f, "\n%s\n", hall_tr(
 		"全局选项：--lang zh|en（或 HALL_LANG）  --forms 目录（或 HALL_FORMS）\n"
 		"数据库路径：--db，或环境变量 HALL_DB，或配置文件中的 db = 路径\n"
@@ -227,7 +254,15 @@ int main(int argc, char **argv)
 		first = 2;
 	}
 	if (strcmp(name, "help") == 0 || (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))) {
-		rc = help(argc > 2 ? argv[2] : NULL);
+		/* the topic: the first word after "help" that is not an option */
+		const char *topic = NULL;
+		for (int i = 2; i < argc && !topic; i++) {
+			if (strcmp(argv[i], "--lang") == 0)
+				i++;
+			else if (argv[i][0] != '-')
+				topic = argv[i];
+		}
+		rc = help(topic);
 		free(c);
 		return rc;
 	}

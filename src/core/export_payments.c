@@ -3,6 +3,7 @@
  * by clerk as formulas (SUMIFS/COUNTIFS, SUMPRODUCT) written with their
  * results, which are summed here in int64 fen while the rows stream by
  * (constant_memory: the totals come after the rows). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,41 +205,316 @@ static void clerk_block(struct xsheet *sh, struct tallies *cs,
 	xs_next(sh, 1);
 }
 
-/* "1001 张敏" (the id alone when the name is unknown). */
-static const char *clerk_label(sqlite3_stmt *st, char *out, size_t outsz)
+/* ------------------------------------------------------------ pipeline
+ *
+ * A million-row journal spends its time in two places that can overlap:
+ * SQLite reading the rows, and libxlsxwriter turning them into XML.  A
+ * reader thread runs the queries (it alone uses the connection meanwhile)
+ * and hands rows over in batches; the calling thread writes them (it alone
+ * uses the workbook).  When no thread can be started the reader runs in
+ * the calling thread, handing each batch over as it fills. */
+
+#define BATCH_ROWS 2048
+#define NBATCH 4
+
+enum { F_RECEIPT, F_TIME, F_BDATE, F_CLERK, F_ACCOUNT, F_NAME, F_METHOD, F_REF,
+       F_STATUS, F_REASON, F_APPROVER, F__N };
+
+struct jrow {
+	bool rev;                   /* a reversal row */
+	int64_t counter, fen;
+	uint32_t off[F__N];         /* texts in the batch's arena */
+};
+
+struct batch {
+	struct jrow rows[BATCH_ROWS];
+	int n;
+	char *arena;
+	size_t used, cap;
+	bool full;                  /* filled, not yet written */
+	bool last;                  /* the reader is done after this one */
+};
+
+struct pipe {
+	struct xctx *x;
+	struct batch b[NBATCH];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool threaded, stop;        /* stop: the writer gave up */
+	int rc;                     /* the reader's result */
+	/* inline mode: the writer's side, called for each full batch */
+	void (*consume)(void *ud, struct batch *b);
+	void *ud;
+};
+
+static const char *jtext(const struct batch *b, const struct jrow *r, int f)
 {
-	const char *name = xq_text(st, 5);
-	snprintf(out, outsz, "%s%s%s", xq_text(st, 4), name[0] ? " " : "", name);
-	return out;
+	return b->arena + r->off[f];
 }
 
-/* One row of the journal: a payment, or a reversal (negative amount). */
-static void write_row(struct xsheet *sh, sqlite3_stmt *st, bool rev)
+/* Append a text to the batch's arena; false when memory runs out. */
+static bool put(struct batch *b, struct jrow *r, int f, const char *s)
 {
-	int64_t fen = sqlite3_column_int64(st, 10);
-	xs_text(sh, C_RECEIPT, xq_text(st, 0), NULL);
-	xs_time(sh, C_TIME, xq_text(st, 1), true);
-	xs_date(sh, C_BDATE, xq_text(st, 2));
-	xs_int(sh, C_COUNTER, sqlite3_column_int64(st, 3), NULL);
+	size_t n = strlen(s) + 1;
+	if (b->used + n > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256 * 1024;
+		while (cap < b->used + n)
+			cap *= 2;
+		char *a = realloc(b->arena, cap);
+		if (!a)
+			return false;
+		b->arena = a;
+		b->cap = cap;
+	}
+	memcpy(b->arena + b->used, s, n);
+	r->off[f] = (uint32_t)b->used;
+	b->used += n;
+	return true;
+}
+
+/* Copy the current row of a statement (PAY_SQL or REV_SQL) into b. */
+static bool take(struct batch *b, sqlite3_stmt *st, bool rev)
+{
+	struct jrow *r = &b->rows[b->n];
 	char clerk[224];
-	xs_text(sh, C_CLERK, clerk_label(st, clerk, sizeof clerk), NULL);
-	xs_text(sh, C_ACCOUNT, xq_text(st, 6), NULL);
-	xs_text(sh, C_NAME, xq_text(st, 7), NULL);
-	xs_text(sh, C_METHOD, xl_label("method", xq_text(st, 8)), NULL);
-	xs_text(sh, C_REF, xq_text(st, 9), NULL);
-	if (rev) {
-		/* a reversal takes the money back: shown negative */
-		xs_money(sh, C_AMOUNT, -fen, NULL);
-		xs_text(sh, C_STATUS, hall_tr("冲正", "Reversal"), NULL);
-		xs_text(sh, C_REASON, xq_text(st, 11), NULL);
+	const char *name = xq_text(st, 5);
+	snprintf(clerk, sizeof clerk, "%s%s%s", xq_text(st, 4), name[0] ? " " : "", name);
+	r->rev = rev;
+	r->counter = sqlite3_column_int64(st, 3);
+	r->fen = sqlite3_column_int64(st, 10);
+	bool ok = put(b, r, F_RECEIPT, xq_text(st, 0)) && put(b, r, F_TIME, xq_text(st, 1)) &&
+		put(b, r, F_BDATE, xq_text(st, 2)) && put(b, r, F_CLERK, clerk) &&
+		put(b, r, F_ACCOUNT, xq_text(st, 6)) && put(b, r, F_NAME, xq_text(st, 7)) &&
+		put(b, r, F_METHOD, xq_text(st, 8)) && put(b, r, F_REF, xq_text(st, 9));
+	if (ok && rev) {
 		char who[256];
 		snprintf(who, sizeof who, "%s %s", xq_text(st, 12), xq_text(st, 13));
-		xs_text(sh, C_APPROVER, who, NULL);
-	} else {
-		bool ok = strcmp(xq_text(st, 11), "ok") == 0;
-		xs_money(sh, C_AMOUNT, fen, NULL);
-		xs_text(sh, C_STATUS, xl_label("status", ok ? "ok" : "void"), NULL);
+		ok = put(b, r, F_STATUS, "") && put(b, r, F_REASON, xq_text(st, 11)) &&
+		     put(b, r, F_APPROVER, who);
+	} else if (ok) {
+		ok = put(b, r, F_STATUS, xq_text(st, 11)) && put(b, r, F_REASON, "") &&
+		     put(b, r, F_APPROVER, "");
 	}
+	if (ok)
+		b->n++;
+	return ok;
+}
+
+/* The reader: wait for a free batch. */
+static struct batch *pipe_free_batch(struct pipe *pp, int *next)
+{
+	struct batch *b = &pp->b[*next];
+	if (pp->threaded) {
+		pthread_mutex_lock(&pp->mu);
+		while (b->full && !pp->stop)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		pthread_mutex_unlock(&pp->mu);
+	}
+	b->n = 0;
+	b->used = 0;
+	b->last = false;
+	return b;
+}
+
+/* The reader: hand a batch over. */
+static void pipe_hand_over(struct pipe *pp, struct batch *b, int *next, bool last)
+{
+	b->last = last;
+	*next = (*next + 1) % NBATCH;
+	if (!pp->threaded) {
+		pp->consume(pp->ud, b);
+		return;
+	}
+	pthread_mutex_lock(&pp->mu);
+	b->full = true;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+static bool pipe_stopped(struct pipe *pp)
+{
+	if (!pp->threaded)
+		return pp->x->cancelled;
+	pthread_mutex_lock(&pp->mu);
+	bool stop = pp->stop;
+	pthread_mutex_unlock(&pp->mu);
+	return stop;
+}
+
+/* The reader: day by day, each day's payments and reversals merged in
+ * time order.  One query over the whole period would sort all its rows at
+ * once in memory (the store keeps SQLite's temporary data in memory); a
+ * day's sort is small, so memory stays flat however long the period. */
+static int read_rows(struct pipe *pp)
+{
+	struct xctx *x = pp->x;
+	sqlite3_stmt *p = xq_prepare(x, PAY_SQL);
+	sqlite3_stmt *r = NULL;
+	if (p && x->have.reversals)
+		r = xq_prepare(x, REV_SQL);
+	int rc = HALL_OK, next = 0;
+	struct batch *b = NULL;
+	if (!p || (x->have.reversals && !r))
+		rc = x->err->code ? x->err->code : HALL_EDB;
+	else
+		b = pipe_free_batch(pp, &next);
+	int prc = SQLITE_DONE, rrc = SQLITE_DONE;
+	for (int32_t day = x->from_day; rc == HALL_OK && day <= x->to_day; day++) {
+		char ymd[11];
+		cal_format_date(day, ymd);
+		sqlite3_reset(p);
+		sqlite3_bind_text(p, 7, ymd, -1, SQLITE_TRANSIENT);
+		prc = xq_step(x, p);
+		if (r) {
+			sqlite3_reset(r);
+			sqlite3_bind_text(r, 7, ymd, -1, SQLITE_TRANSIENT);
+			rrc = xq_step(x, r);
+		}
+		while (prc == SQLITE_ROW || rrc == SQLITE_ROW) {
+			bool rev = rrc == SQLITE_ROW &&
+				(prc != SQLITE_ROW || strcmp(xq_text(r, 1), xq_text(p, 1)) < 0);
+			if (!take(b, rev ? r : p, rev)) {
+				rc = hall_err_set(x->err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+				break;
+			}
+			if (rev)
+				rrc = xq_step(x, r);
+			else
+				prc = xq_step(x, p);
+			if (b->n == BATCH_ROWS) {
+				pipe_hand_over(pp, b, &next, false);
+				if (pipe_stopped(pp)) {
+					rc = HALL_ESTATE;
+					break;
+				}
+				b = pipe_free_batch(pp, &next);
+			}
+		}
+		if (rc == HALL_OK && ((prc != SQLITE_DONE && prc != SQLITE_ROW) ||
+		                      (rrc != SQLITE_DONE && rrc != SQLITE_ROW)))
+			rc = x->err->code ? x->err->code : HALL_EDB;
+	}
+	sqlite3_finalize(p);
+	sqlite3_finalize(r);
+	if (b)
+		pipe_hand_over(pp, b, &next, true);   /* the end (with any rows left) */
+	return rc;
+}
+
+static void *reader_main(void *ud)
+{
+	struct pipe *pp = ud;
+	int rc = read_rows(pp);
+	pthread_mutex_lock(&pp->mu);
+	pp->rc = rc;
+	pthread_mutex_unlock(&pp->mu);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ writing */
+
+struct journal {
+	struct xsheet *sh;
+	struct tallies ms, cs;
+	long n;
+	bool oom, ended;
+};
+
+/* One row of the journal: a payment, or a reversal (negative amount). */
+static void write_row(struct journal *j, const struct batch *b, const struct jrow *r)
+{
+	struct xsheet *sh = j->sh;
+	struct xctx *x = sh->x;
+	const char *method = xl_label("method", jtext(b, r, F_METHOD));
+	const char *clerk = jtext(b, r, F_CLERK);
+	xs_text(sh, C_RECEIPT, jtext(b, r, F_RECEIPT), NULL);
+	xs_time(sh, C_TIME, jtext(b, r, F_TIME), true);
+	xs_date(sh, C_BDATE, jtext(b, r, F_BDATE));
+	xs_int(sh, C_COUNTER, r->counter, NULL);
+	xs_text(sh, C_CLERK, clerk, NULL);
+	xs_text(sh, C_ACCOUNT, jtext(b, r, F_ACCOUNT), NULL);
+	xs_text(sh, C_NAME, jtext(b, r, F_NAME), NULL);
+	xs_text(sh, C_METHOD, method, NULL);
+	xs_text(sh, C_REF, jtext(b, r, F_REF), NULL);
+	if (r->rev) {
+		/* a reversal takes the money back: shown negative */
+		xs_money(sh, C_AMOUNT, -r->fen, NULL);
+		xs_text(sh, C_STATUS, hall_tr("冲正", "Reversal"), NULL);
+		xs_text(sh, C_REASON, jtext(b, r, F_REASON), NULL);
+		xs_text(sh, C_APPROVER, jtext(b, r, F_APPROVER), NULL);
+	} else {
+		bool ok = strcmp(jtext(b, r, F_STATUS), "ok") == 0;
+		xs_money(sh, C_AMOUNT, r->fen, NULL);
+		xs_text(sh, C_STATUS, xl_label("status", ok ? "ok" : "void"), NULL);
+		struct tally *tm = tally_get(&j->ms, method);
+		struct tally *tc = tally_get(&j->cs, clerk);
+		j->oom |= !tm || !tc;
+		count(tm, ok, r->fen);
+		count(tc, ok, r->fen);
+		if (ok)
+			x->takings_fen += r->fen;
+	}
+	xs_next(sh, 1);
+	j->n++;
+}
+
+static void write_batch(void *ud, struct batch *b)
+{
+	struct journal *j = ud;
+	for (int i = 0; i < b->n && !j->sh->x->cancelled; i++) {
+		write_row(j, b, &b->rows[i]);
+		x_progress(j->sh->x, 1);
+	}
+	j->ended |= b->last;
+}
+
+/* Run the reader in a thread (or inline) and write what it hands over. */
+static int stream_rows(struct xctx *x, struct journal *j)
+{
+	struct pipe *pp = calloc(1, sizeof *pp);
+	if (!pp)
+		return hall_err_set(x->err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+	pp->x = x;
+	pp->consume = write_batch;
+	pp->ud = j;
+	pthread_mutex_init(&pp->mu, NULL);
+	pthread_cond_init(&pp->cv, NULL);
+	pthread_t t;
+	pp->threaded = pthread_create(&t, NULL, reader_main, pp) == 0;
+	int rc;
+	if (!pp->threaded) {
+		rc = read_rows(pp);
+	} else {
+		int next = 0;
+		for (;;) {
+			struct batch *b = &pp->b[next];
+			pthread_mutex_lock(&pp->mu);
+			while (!b->full)
+				pthread_cond_wait(&pp->cv, &pp->mu);
+			pthread_mutex_unlock(&pp->mu);
+			write_batch(j, b);
+			bool last = b->last || x->cancelled;
+			pthread_mutex_lock(&pp->mu);
+			b->full = false;
+			if (x->cancelled)
+				pp->stop = true;
+			pthread_cond_broadcast(&pp->cv);
+			pthread_mutex_unlock(&pp->mu);
+			if (last)
+				break;
+			next = (next + 1) % NBATCH;
+		}
+		pthread_join(t, NULL);
+		rc = pp->rc;
+	}
+	for (int i = 0; i < NBATCH; i++)
+		free(pp->b[i].arena);
+	pthread_cond_destroy(&pp->cv);
+	pthread_mutex_destroy(&pp->mu);
+	free(pp);
+	if (x->cancelled)
+		return HALL_OK;          /* export_run reports the cancel */
+	return rc;
 }
 
 int xsheet_payments(struct xctx *x)
@@ -252,77 +528,19 @@ int xsheet_payments(struct xctx *x)
 
 	const char *ok_label = xl_label("status", "ok");
 	const char *void_label = xl_label("status", "void");
-	struct tallies ms = { 0 }, cs = { 0 };
+	struct journal j = { .sh = &sh };
 	/* the six methods always show, in the form's order */
 	for (const char *const *k = xl_keys("method"); *k; k++)
-		tally_get(&ms, xl_label("method", *k));
-
-	/* Day by day: each day's rows in time order.  One query over the
-	 * whole period would sort all its rows at once, in memory (the store
-	 * keeps SQLite's temporary data in memory); a day's sort is small, so
-	 * memory stays flat however long the period. */
-	sqlite3_stmt *p = xq_prepare(x, PAY_SQL);
-	sqlite3_stmt *r = NULL;
-	if (p && x->have.reversals)
-		r = xq_prepare(x, REV_SQL);
-	if (!p || (x->have.reversals && !r)) {
-		sqlite3_finalize(p);
-		free(ms.t);
-		return x->err->code ? x->err->code : HALL_EDB;
-	}
-	int prc = SQLITE_DONE, rrc = SQLITE_DONE;
-	long n = 0;
-	bool oom = false;
-	for (int32_t day = x->from_day; day <= x->to_day && !x->cancelled; day++) {
-		char ymd[11];
-		cal_format_date(day, ymd);
-		sqlite3_reset(p);
-		sqlite3_bind_text(p, 7, ymd, -1, SQLITE_TRANSIENT);
-		prc = xq_step(x, p);
-		if (r) {
-			sqlite3_reset(r);
-			sqlite3_bind_text(r, 7, ymd, -1, SQLITE_TRANSIENT);
-			rrc = xq_step(x, r);
-		}
-		while ((prc == SQLITE_ROW || rrc == SQLITE_ROW) && !x->cancelled) {
-			bool rev = rrc == SQLITE_ROW &&
-				(prc != SQLITE_ROW || strcmp(xq_text(r, 1), xq_text(p, 1)) < 0);
-			sqlite3_stmt *st = rev ? r : p;
-			write_row(&sh, st, rev);
-			if (rev) {
-				rrc = xq_step(x, r);
-			} else {
-				char clerk[224];
-				const char *method = xl_label("method", xq_text(st, 8));
-				int64_t fen = sqlite3_column_int64(st, 10);
-				bool ok = strcmp(xq_text(st, 11), "ok") == 0;
-				struct tally *tm = tally_get(&ms, method);
-				struct tally *tc = tally_get(&cs, clerk_label(st, clerk, sizeof clerk));
-				oom |= !tm || !tc;
-				count(tm, ok, fen);
-				count(tc, ok, fen);
-				if (ok)
-					x->takings_fen += fen;
-				prc = xq_step(x, p);
-			}
-			xs_next(&sh, 1);
-			n++;
-			x_progress(x, 1);
-		}
-		if ((prc != SQLITE_DONE && prc != SQLITE_ROW) || (rrc != SQLITE_DONE && rrc != SQLITE_ROW))
-			break;
-	}
-	sqlite3_finalize(p);
-	sqlite3_finalize(r);
-	if ((prc != SQLITE_DONE && prc != SQLITE_ROW) || (rrc != SQLITE_DONE && rrc != SQLITE_ROW)) {
+		tally_get(&j.ms, xl_label("method", *k));
+	rc = stream_rows(x, &j);
+	if (rc == HALL_OK && j.oom)
+		rc = hall_err_set(x->err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+	struct tallies ms = j.ms, cs = j.cs;
+	long n = j.n;
+	if (rc != HALL_OK || x->cancelled) {
 		free(ms.t);
 		free(cs.t);
-		return x->err->code ? x->err->code : HALL_EDB;
-	}
-	if (oom) {
-		free(ms.t);
-		free(cs.t);
-		return hall_err_set(x->err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+		return rc;
 	}
 	x->payment_rows = n;
 	x->nrows += n;

@@ -639,9 +639,9 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 	struct stat sb;
 	int rc;
 	/* setgid for someone else: only a file of the hall group, never a
-	 * file of the user's own making */
+	 * file of the user's own making (one they own, whatever its group) */
 	if (priv_active() && path && *path && stat(path, &sb) == 0 &&
-	    sb.st_gid != priv_group())
+	    (sb.st_gid != priv_group() || sb.st_uid == getuid()))
 		rc = hall_err_set(err, HALL_EPERM, NULL,
 			"%s 不属于 hall 组，不是本营业厅的数据库", "%s does not belong to the hall group: not this hall's store",
 			path);

@@ -15,8 +15,9 @@
 #include "sbuf.h"
 #include "sync_backend.h"
 
-#define PULL_HOLD_MS 60       /* longest hall write transaction of a pull */
+#define PULL_HOLD_MS 45       /* longest hall write transaction of a pull */
 #define PULL_GAP_MS 25        /* and the pause after it (see do_pull) */
+#define PULL_HOLD_FIRST_MS 250 /* the same, first pull into an empty hall */
 #define SEED_ROWS 2000        /* master rows per seed call */
 
 /* ------------------------------------------------------------ codes */
@@ -741,11 +742,13 @@ static int run_range(struct store *s, const char *sql, int64_t lo, int64_t hi,
 
 /* Apply the staged rows (lo, hi] of one table. */
 static int apply_range(struct store *s, const char *tbl, int64_t lo,
-                       int64_t hi, const char *now, struct sync_report *rep,
-                       struct hall_err *err)
+                       int64_t hi, const char *now, bool initial,
+                       struct sync_report *rep, struct hall_err *err)
 {
 	if (strcmp(tbl, "customers") == 0) {
-		int rc = run_range(s, sql_cust_history, lo, hi, now, &rep->history, err);
+		/* a hall without customers has no values to keep */
+		int rc = initial ? HALL_OK
+		       : run_range(s, sql_cust_history, lo, hi, now, &rep->history, err);
 		return rc == HALL_OK ? run_range(s, sql_cust_upsert, lo, hi, now, &rep->applied, err) : rc;
 	}
 	if (strcmp(tbl, "bills") == 0)
@@ -794,7 +797,11 @@ static int do_pull(struct store *s, const char *url,
 	if (strcmp(central, url) == 0)
 		store_meta_get(s, "sync_pull_cursor", since, sizeof since);
 	sqlite3 *db = store_db(s);
-	int rc = exec(s,
+	/* a big page cache while pulling: a first pull writes every index of
+	 * a million customers (back to the default when done) */
+	int rc = exec(s, "PRAGMA main.cache_size = -262144; PRAGMA temp.cache_size = -262144", err);
+	if (rc == HALL_OK)
+		rc = exec(s,
 		"CREATE TEMP TABLE IF NOT EXISTS sync_in(n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, body TEXT NOT NULL);"
 		"CREATE TEMP TABLE IF NOT EXISTS sync_local(account_no TEXT, period TEXT,"
 		" principal_fen INTEGER, prepaid_fen INTEGER);"
@@ -838,15 +845,27 @@ static int do_pull(struct store *s, const char *url,
 
 	/* Apply in short write transactions: at most PULL_HOLD_MS, then
 	 * PULL_GAP_MS free.  SQLite's busy handler retries a waiting counter
-	 * 33, 53 and 78 ms after its first try; with holds <= 60 ms and gaps
-	 * >= 25 ms one of those retries falls in a gap, so no clerk waits
-	 * more than about 80 ms.  Pulled rows are the central's and come back
-	 * with the next pull if lost, so these commits need not reach the disk
-	 * one by one (synchronous NORMAL for this connection while applying). */
+	 * 33, 53 and 78 ms after its first try; with holds (commit included)
+	 * under 53 ms and gaps of 25 ms the retry at 53 ms (or, if a hold
+	 * overruns, the one at 78 ms) falls in a gap, so no clerk waits
+	 * 100 ms.  The first pull into a hall that has no
+	 * customers yet (a new hall: no counter can serve anyone before it)
+	 * holds up to PULL_HOLD_FIRST_MS.  Pulled rows are the central's and
+	 * come back with the next pull if lost, so these commits need not
+	 * reach the disk one by one (synchronous NORMAL while applying). */
+	bool initial = false;
+	st = store_stmt(s, "SELECT NOT EXISTS (SELECT 1 FROM customers)", err);
+	if (!st)
+		return local_fail(err);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		initial = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	const long hold = initial ? PULL_HOLD_FIRST_MS : PULL_HOLD_MS;
 	char now[21];
 	store_now_utc(now);
-	exec(s, "PRAGMA synchronous = NORMAL", err);
-	long done = 0, k = 256, ntx = 0, held = 0;
+	/* checkpoints in the gaps, not inside a commit that a clerk waits for */
+	exec(s, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0", err);
+	long done = 0, k = 256, ntx = 0, held = 0, maxhold = 0, maxcommit = 0, lastcommit = 0;
 	int seg = 0;
 	int64_t pos = nseg ? segs[0].lo : 0;
 	bool finished = nseg == 0;
@@ -859,8 +878,9 @@ static int do_pull(struct store *s, const char *url,
 			goto fail;
 		while (!finished) {
 			int64_t hi = pos + k < segs[seg].hi ? pos + k : segs[seg].hi;
+			int64_t lo0 = pos;
 			long c0 = now_ms();
-			if ((rc = apply_range(s, segs[seg].tbl, pos, hi, now, rep, err)) != HALL_OK)
+			if ((rc = apply_range(s, segs[seg].tbl, pos, hi, now, initial, rep, err)) != HALL_OK)
 				goto fail;
 			long d = now_ms() - c0;
 			done += (long)(hi - pos);
@@ -871,40 +891,53 @@ static int do_pull(struct store *s, const char *url,
 				else
 					pos = segs[seg].lo;
 			}
-			/* aim at a third of the hold per step */
-			if (d < PULL_HOLD_MS / 6 && k < 16384)
-				k *= 2;
-			else if (d > PULL_HOLD_MS / 3 && k > 16)
-				k /= 2;
-			if (now_ms() - t0 + d >= PULL_HOLD_MS)
+			/* size the next step at about a quarter of the hold from the
+			 * rate of this one */
+			long rows = (long)(hi - lo0);
+			if (rows > 0) {
+				long us = d * 1000 / rows;
+				k = hold * 1000 / 4 / (us > 0 ? us : 1);
+				k = k < 16 ? 16 : k > 16384 ? 16384 : k;
+			}
+			/* stop while the next step and the commit still fit */
+			if (now_ms() - t0 + 2 * d + lastcommit >= hold)
 				break;
 		}
 		if (finished &&
 		    ((rc = store_meta_set(s, "sync_pull_cursor", until, err)) != HALL_OK ||
 		     (rc = store_meta_set(s, "sync_pull_central", url, err)) != HALL_OK))
 			goto fail;
+		long tc = now_ms();
 		if ((rc = store_commit(s, err)) != HALL_OK)
 			break;
 		ntx++;
 		held += now_ms() - t0;
+		if (now_ms() - t0 > maxhold)
+			maxhold = now_ms() - t0;
+		lastcommit = now_ms() - tc;
+		if (lastcommit > maxcommit)
+			maxcommit = lastcommit;
 		if (o->progress)
 			o->progress(o->ud, "pull", done, p.n);
 		if (finished)
 			break;
-		sleep_ms(PULL_GAP_MS);
+		long tg = now_ms();
+		sqlite3_wal_checkpoint_v2(store_db(s), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		long left = PULL_GAP_MS - (now_ms() - tg);
+		sleep_ms(left > 5 ? (int)left : 5);
 	}
-	exec(s, "PRAGMA synchronous = FULL", err);
+	exec(s, "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000", err);
 	if (rc != HALL_OK)
 		return local_fail(err);
 	trace("pull: applied", tp);
 	if (getenv("HALL_SYNC_TRACE"))
-		fprintf(stderr, "sync: %ld rows in %ld transactions, %ld ms holding the store\n",
-		        done, ntx, held);
-	exec(s, "DELETE FROM temp.sync_in", err);
+		fprintf(stderr, "sync: %ld rows in %ld transactions, %ld ms holding the store"
+		        " (longest %ld ms, longest commit %ld ms)\n", done, ntx, held, maxhold, maxcommit);
+	exec(s, "DELETE FROM temp.sync_in; PRAGMA main.cache_size = -2000; PRAGMA temp.cache_size = -2000", err);
 	return SYNC_OK;
 fail:
 	store_rollback(s);
-	exec(s, "PRAGMA synchronous = FULL", NULL);
+	exec(s, "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000", NULL);
 	return local_fail(err);
 }
 

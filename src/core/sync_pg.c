@@ -103,7 +103,7 @@ static int classify(struct sync_be *b, const PGresult *r, const char *what_zh,
 			"the central refused: %s. It and the entries after it wait; tell the administrator", detail);
 		return SYNC_REJECTED;
 	}
-	hall_err_set(err, HALL_EDB, NULL, "中心库%s失败（%s）：%s",
+	hall_err_set(err, HALL_EDB, NULL, "中心库%s%.0s失败（%s）：%s",
 	             "central: %.0s%s failed (%s): %s", what_zh, what_en, st, detail);
 	return SYNC_REJECTED;
 }
@@ -231,7 +231,8 @@ static const char base_ddl[] =
 	"SET LOCAL search_path = central;"
 	"CREATE TABLE IF NOT EXISTS meta(key text PRIMARY KEY, value text NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS central_tables(name text PRIMARY KEY, kind text NOT NULL,"
-	" key_col text NOT NULL);"
+	" key_col text NOT NULL, cols text NOT NULL DEFAULT '');"
+	"ALTER TABLE central_tables ADD COLUMN IF NOT EXISTS cols text NOT NULL DEFAULT '';"
 	"CREATE TABLE IF NOT EXISTS central_halls(code text PRIMARY KEY, name text NOT NULL,"
 	" role text NOT NULL DEFAULT '', base_epoch bigint NOT NULL DEFAULT 0,"
 	" base_seq bigint NOT NULL DEFAULT 0, created_at text NOT NULL);"
@@ -296,10 +297,18 @@ static void table_ddl(const struct sync_tab *t, struct sbuf *q)
 		sbuf_addf(q, "CREATE INDEX IF NOT EXISTS \"%s_hall\" ON \"%s\"(hall);", t->name, t->name);
 		chg_trigger(q, t->name);
 	}
-	sbuf_addf(q, "INSERT INTO central_tables VALUES ('%s', '%s', '%s')"
-	          " ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, key_col = excluded.key_col;",
+	/* the columns a hall row replaces (hall_push: ON CONFLICT DO UPDATE) */
+	struct sbuf cols;
+	sbuf_init(&cols);
+	for (int i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i].name, "hall") != 0 && strcmp(t->cols[i].name, "id") != 0)
+			sbuf_addf(&cols, "%s%s", cols.len ? "," : "", t->cols[i].name);
+	sbuf_addf(q, "INSERT INTO central_tables VALUES ('%s', '%s', '%s', '%s')"
+	          " ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, key_col = excluded.key_col,"
+	          " cols = excluded.cols;",
 	          t->name, t->kind == SYNC_TAB_FACT ? "fact" : t->kind == SYNC_TAB_CHILD ? "child" : "owned",
-	          t->key);
+	          t->key, sbuf_str(&cols));
+	sbuf_free(&cols);
 }
 
 /* The functions a hall role may call. */
@@ -355,11 +364,13 @@ static const char functions[] =
 " RETURNS TABLE(tbl text, body text)"
 " LANGUAGE plpgsql SECURITY DEFINER SET search_path = central, pg_temp AS $f$"
 " BEGIN PERFORM hall_check(p_hall);"
-"  RETURN QUERY SELECT 'customers'::text, (to_jsonb(c) - 'id' - 'hall' - 'chg')::text"
+/* row_to_json: the fastest form; the hall ignores the central-only keys
+ * (id of customers and bills, hall, chg) */
+"  RETURN QUERY SELECT 'customers'::text, row_to_json(c)::text"
 "   FROM customers c WHERE c.hall = p_hall AND c.chg >= p_since AND c.chg < p_until;"
-"  RETURN QUERY SELECT 'bills'::text, (to_jsonb(b) - 'id' - 'hall' - 'chg')::text"
+"  RETURN QUERY SELECT 'bills'::text, row_to_json(b)::text"
 "   FROM bills b WHERE b.hall = p_hall AND b.chg >= p_since AND b.chg < p_until;"
-"  RETURN QUERY SELECT 'staff'::text, (to_jsonb(s) - 'hall' - 'chg')::text"
+"  RETURN QUERY SELECT 'staff'::text, row_to_json(s)::text"
 "   FROM staff s WHERE (s.hall = p_hall OR s.hall IS NULL) AND s.chg >= p_since AND s.chg < p_until;"
 "  RETURN QUERY SELECT 'ref_data'::text, jsonb_build_object('kind', r.kind, 'key', r.key,"
 "   'value', r.value, 'updated_at', r.updated_at)::text"
@@ -373,37 +384,36 @@ static const char functions[] =
  * all in the caller's one transaction. */
 "CREATE OR REPLACE FUNCTION hall_push(p_hall text, p_epoch bigint, p_batch jsonb) RETURNS bigint"
 " LANGUAGE plpgsql SECURITY DEFINER SET search_path = central, pg_temp AS $f$"
-" DECLARE h record; t record; bad record; c record; v_last bigint; v_now text;"
+" DECLARE h record; t record; bad record; c record; v_last bigint; v_bad bigint; v_noseq bool;"
+"  v_now text;"
 " BEGIN"
 "  PERFORM hall_check(p_hall);"
 "  SELECT * INTO h FROM central_halls WHERE code = p_hall;"
 "  PERFORM pg_advisory_xact_lock(hashtext('hall-push:' || p_hall));"
 "  v_now := to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"');"
-"  CREATE TEMP TABLE IF NOT EXISTS _b(seq bigint, kind text, tbl text, row_id bigint, payload text,"
-"   staff_id text, counter bigint, at text, after_base bool) ON COMMIT DELETE ROWS;"
+"  CREATE TEMP TABLE IF NOT EXISTS _b2(seq bigint, kind text, tbl text, row_id bigint, j jsonb,"
+"   staff_id text, after_base bool) ON COMMIT DELETE ROWS;"
 "  CREATE TEMP TABLE IF NOT EXISTS _l(seq bigint, kind text, tbl text, row_id bigint, j jsonb,"
 "   after_base bool) ON COMMIT DELETE ROWS;"
 "  CREATE TEMP TABLE IF NOT EXISTS _m(seq bigint, account_no text, period text, principal bigint,"
 "   prepaid bigint) ON COMMIT DELETE ROWS;"
-"  DELETE FROM _b; DELETE FROM _l; DELETE FROM _m;"
-"  SELECT x.seq, x.kind, x.tbl INTO bad FROM jsonb_to_recordset(p_batch) AS x(seq bigint, kind text,"
-"   tbl text, row_id bigint, payload text, at text)"
-"   WHERE x.seq IS NULL OR x.kind IS NULL OR x.tbl IS NULL OR x.row_id IS NULL OR x.payload IS NULL"
-"   OR x.at IS NULL ORDER BY x.seq LIMIT 1;"
-"  IF FOUND THEN RAISE EXCEPTION USING ERRCODE = 'HA003',"
-"   MESSAGE = format('entry %s/%s/%s (%s %s): a field is missing', p_hall, p_epoch, bad.seq, bad.kind, bad.tbl);"
+"  DELETE FROM _b2; DELETE FROM _l; DELETE FROM _m;"
+"  SELECT max(x.seq), min(x.seq) FILTER (WHERE x.kind IS NULL OR x.tbl IS NULL OR x.row_id IS NULL"
+"   OR x.payload IS NULL OR x.at IS NULL), bool_or(x.seq IS NULL) INTO v_last, v_bad, v_noseq"
+"   FROM jsonb_to_recordset(p_batch) AS x(seq bigint, kind text, tbl text, row_id bigint, payload text, at text);"
+"  IF v_bad IS NOT NULL OR v_noseq THEN RAISE EXCEPTION USING ERRCODE = 'HA003',"
+"   MESSAGE = format('entry %s/%s/%s: a field is missing', p_hall, p_epoch, coalesce(v_bad::text, '?'));"
 "  END IF;"
-"  SELECT max(x.seq) INTO v_last FROM jsonb_to_recordset(p_batch) AS x(seq bigint);"
 "  WITH x AS (SELECT * FROM jsonb_to_recordset(p_batch) AS r(seq bigint, kind text, tbl text,"
 "    row_id bigint, payload text, staff_id text, counter bigint, at text)),"
 "   ins AS (INSERT INTO journal(hall, epoch, seq, kind, tbl, row_id, payload, staff_id, counter, at, received_at)"
 "    SELECT p_hall, p_epoch, x.seq, x.kind, x.tbl, x.row_id, x.payload, x.staff_id, x.counter, x.at, v_now"
 "    FROM x ON CONFLICT DO NOTHING RETURNING journal.seq)"
-"  INSERT INTO _b SELECT x.seq, x.kind, x.tbl, x.row_id, x.payload, x.staff_id, x.counter, x.at,"
+"  INSERT INTO _b2 SELECT x.seq, x.kind, x.tbl, x.row_id, x.payload::jsonb, x.staff_id,"
 "   (p_epoch > h.base_epoch OR (p_epoch = h.base_epoch AND x.seq > h.base_seq))"
 "   FROM x JOIN ins ON ins.seq = x.seq;"
-"  INSERT INTO _l SELECT DISTINCT ON (b.tbl, b.row_id) b.seq, b.kind, b.tbl, b.row_id, b.payload::jsonb, b.after_base"
-"   FROM _b b WHERE b.tbl IN (SELECT name FROM central_tables) ORDER BY b.tbl, b.row_id, b.seq DESC;"
+"  INSERT INTO _l SELECT DISTINCT ON (b.tbl, b.row_id) b.seq, b.kind, b.tbl, b.row_id, b.j, b.after_base"
+"   FROM _b2 b WHERE b.tbl IN (SELECT name FROM central_tables) ORDER BY b.tbl, b.row_id, b.seq DESC;"
 /* reversals: a payment going from ok to void takes its shares back */
 "  INSERT INTO _m SELECT l.seq, a.account_no, a.bill_period, -coalesce(a.principal_fen, 0),"
 "   -coalesce(a.prepaid_fen, 0)"
@@ -411,17 +421,19 @@ static const char functions[] =
 "   JOIN payment_alloc a ON a.hall = p_hall AND a.payment_id = p.id"
 "   WHERE l.tbl = 'payments' AND l.j ->> 'status' = 'void' AND l.after_base;"
 /* facts and child sets: the hall's latest row replaces the central copy */
-"  FOR t IN SELECT DISTINCT l.tbl, ct.kind, ct.key_col FROM _l l JOIN central_tables ct ON ct.name = l.tbl"
+"  FOR t IN SELECT DISTINCT l.tbl, ct.kind, ct.key_col, ct.cols FROM _l l JOIN central_tables ct ON ct.name = l.tbl"
 "   WHERE ct.kind IN ('fact', 'child') LOOP"
 "   IF t.kind = 'fact' THEN"
-"    EXECUTE format('DELETE FROM central.%I x USING _l l WHERE l.tbl = %L AND x.hall = $1"
-"     AND x.id = (l.j ->> ''id'')::bigint', t.tbl, t.tbl) USING p_hall;"
 "    EXECUTE format('INSERT INTO central.%I SELECT r.* FROM _l l, LATERAL jsonb_populate_record("
 "     NULL::central.%I, l.j || jsonb_build_object(''hall'', $1::text)) r"
-"     WHERE l.tbl = %L AND jsonb_typeof(l.j) = ''object''', t.tbl, t.tbl, t.tbl) USING p_hall;"
+"     WHERE l.tbl = %L AND jsonb_typeof(l.j) = ''object''"
+"     ON CONFLICT (hall, id) DO UPDATE SET (%s) = ROW(%s)', t.tbl, t.tbl, t.tbl,"
+"     (SELECT string_agg(quote_ident(col), ', ') FROM unnest(string_to_array(t.cols, ',')) col),"
+"     (SELECT string_agg('excluded.' || quote_ident(col), ', ') FROM unnest(string_to_array(t.cols, ',')) col))"
+"     USING p_hall;"
 "   ELSE"
-"    EXECUTE format('DELETE FROM central.%I x USING _l l WHERE l.tbl = %L AND x.hall = $1"
-"     AND x.%I = l.row_id', t.tbl, t.tbl, t.key_col) USING p_hall;"
+"    EXECUTE format('DELETE FROM central.%I x WHERE x.hall = $1 AND x.%I IN"
+"     (SELECT l.row_id FROM _l l WHERE l.tbl = %L)', t.tbl, t.key_col, t.tbl) USING p_hall;"
 "    EXECUTE format('INSERT INTO central.%I SELECT r.* FROM _l l, LATERAL jsonb_array_elements("
 "     CASE jsonb_typeof(l.j) WHEN ''array'' THEN l.j ELSE jsonb_build_array(l.j) END) el,"
 "     LATERAL jsonb_populate_record(NULL::central.%I, el || jsonb_build_object(''hall'', $1::text)) r"
@@ -431,9 +443,9 @@ static const char functions[] =
 /* new shares of payments that are not void */
 "  INSERT INTO _m SELECT b.seq, el ->> 'account_no', el ->> 'bill_period',"
 "   coalesce((el ->> 'principal_fen')::bigint, 0), coalesce((el ->> 'prepaid_fen')::bigint, 0)"
-"   FROM _b b JOIN payments p ON p.hall = p_hall AND p.id = b.row_id AND p.status <> 'void',"
-"   LATERAL jsonb_array_elements(CASE jsonb_typeof(b.payload::jsonb) WHEN 'array' THEN b.payload::jsonb"
-"    ELSE jsonb_build_array(b.payload::jsonb) END) el"
+"   FROM _b2 b JOIN payments p ON p.hall = p_hall AND p.id = b.row_id AND p.status <> 'void',"
+"   LATERAL jsonb_array_elements(CASE jsonb_typeof(b.j) WHEN 'array' THEN b.j"
+"    ELSE jsonb_build_array(b.j) END) el"
 "   WHERE b.tbl = 'payment_alloc' AND b.after_base;"
 "  SELECT m.seq, m.account_no, m.period INTO bad FROM _m m"
 "   WHERE m.period IS NOT NULL AND m.principal <> 0 AND NOT EXISTS (SELECT 1 FROM bills x"
@@ -466,7 +478,7 @@ static const char functions[] =
 "  END IF;"
 /* customers: new accounts; a hall's change applied if newer (old values
  * kept), else the central's row is touched so it travels back */
-"  FOR c IN SELECT b.seq, b.kind, b.staff_id, b.payload::jsonb AS j FROM _b b WHERE b.tbl = 'customers'"
+"  FOR c IN SELECT b.seq, b.kind, b.staff_id, b.j FROM _b2 b WHERE b.tbl = 'customers'"
 "   AND b.kind <> 'customer.prepaid' ORDER BY b.seq LOOP"
 "   INSERT INTO customers(account_no, name, id_type, id_number, phone, address, category, voltage,"
 "    capacity, tariff_form, status, prepaid_fen, extras, created_at, updated_at, hall)"
@@ -497,7 +509,7 @@ static const char functions[] =
 "  END LOOP;"
 "  INSERT INTO staff(id, name, role, pw_hash, active, must_change, failed_logins, created_at, updated_at, hall)"
 "   SELECT r.id, r.name, r.role, '', r.active, 1, 0, r.created_at, r.updated_at, p_hall"
-"   FROM _b b, LATERAL jsonb_populate_record(NULL::staff, b.payload::jsonb) r"
+"   FROM _b2 b, LATERAL jsonb_populate_record(NULL::staff, b.j) r"
 "   WHERE b.tbl = 'staff' AND r.id IS NOT NULL ON CONFLICT (id) DO NOTHING;"
 "  INSERT INTO central_cursor(hall, epoch, acked_seq, updated_at) VALUES (p_hall, p_epoch, v_last, v_now)"
 "   ON CONFLICT (hall, epoch) DO UPDATE SET acked_seq = greatest(central_cursor.acked_seq, excluded.acked_seq),"
@@ -776,7 +788,7 @@ static int pg_pull(struct sync_be *b, const char *hall, const char *since,
 		         " SELECT tbl, body FROM central.hall_pull($1, $2::xid8, $3::xid8)",
 		         3, p, NULL, "下载", "pulling", err);
 	while (rc == SYNC_OK) {
-		rc = run(b, "FETCH 5000 FROM hall_pull", 0, NULL, &r, "下载", "pulling", err);
+		rc = run(b, "FETCH 10000 FROM hall_pull", 0, NULL, &r, "下载", "pulling", err);
 		if (rc != SYNC_OK)
 			break;
 		int nrows = PQntuples(r);

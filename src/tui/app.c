@@ -289,7 +289,7 @@ void app_open_form(struct app *a, const char *name,
                    const struct form_values *v)
 {
 	const struct form_def *def = formset_find(a->forms, name);
-	struct form_arg fa = { def, v, false };
+	struct form_arg fa = { .def = def, .prefill = v };
 
 	if (!def) {
 		app_msg(a, TC_ERROR, hall_tr("没有表单 %s（检查 forms 目录）",
@@ -373,7 +373,7 @@ static void draft_answer(struct app *a, void *ud, bool yes)
 
 	if (yes) {
 		const struct form_def *def = formset_find(a->forms, a->draft_form);
-		struct form_arg fa = { def, &a->draft, true };
+		struct form_arg fa = { .def = def, .prefill = &a->draft, .from_draft = true };
 		if (def)
 			app_push(a, &scr_form_ops, &fa);
 	}

@@ -160,7 +160,9 @@ static const struct key_help key_help[] = {
 	  "find a customer (account, phone, ID, name, address)" },
 	{ "F3 F4 F5 F6", "新装 / 变更 / 缴费 / 投诉",
 	  "new connection / change / payment / complaint" },
-	{ "F7", "工单列表", "work list" },
+	{ "F7", "工单列表（Enter 打开工单，办理下一环节）", "work list (Enter opens an order, moves it on)" },
+	{ "F8", "收费台：收据补打、冲正，日清日结", "cash desk: reprint, reversal, daily close" },
+	{ "F9", "导出营业日报（Excel）", "export the daily sheet (Excel)" },
 	{ "F10", "保存表单", "save the form" },
 	{ "Esc", "返回（有输入时先确认）", "back (asks if you typed something)" },
 };

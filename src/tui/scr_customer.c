@@ -1,7 +1,11 @@
 /*
  * scr_customer.c - one customer: account data (ID and phone masked),
- * arrears, unpaid bills, last payments, open and past work with a warning
- * for repeat complaints; F3-F6 start a form with this customer filled in.
+ * what is owed as of today (payment_due_get: unpaid bills, each one's late
+ * fee, the total), last payments, applications with their progress (stage,
+ * date, days used of the limit) and complaints, with a warning for repeat
+ * complaints; F3-F6 start a form with this customer filled in.  Tab selects
+ * a payment (Enter: its receipt, to reprint or reverse it) or a work order
+ * (Enter: the order).
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -14,46 +18,20 @@
 #include "hall/money.h"
 #include "hall/utf8.h"
 #include "tui/app.h"
+#include "tui/due.h"
+#include "tui/widget.h"
 #include "tui/worklist.h"
-
-struct cline {
-	char text[600];
-	enum tui_color color;
-};
 
 struct custview {
 	struct customer c;
-	struct cline *lines;
-	int n, cap;
-	int scroll;
-	int rows;
-	int nbills;
-	int64_t bills_due_fen;
+	struct wg_lines lines;
+	struct due_view due;
 	char today[11];
 	bool repeat;
 	int open_work;
 };
 
-static void add(struct custview *v, enum tui_color c, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void add(struct custview *v, enum tui_color c, const char *fmt, ...)
-{
-	va_list ap;
-	if (v->n == v->cap) {
-		int nc = v->cap ? v->cap * 2 : 64;
-		struct cline *l = realloc(v->lines, (size_t)nc * sizeof *l);
-		if (!l)
-			return;
-		v->lines = l;
-		v->cap = nc;
-	}
-	va_start(ap, fmt);
-	vsnprintf(v->lines[v->n].text, sizeof v->lines[v->n].text, fmt, ap);
-	va_end(ap);
-	v->lines[v->n].color = c;
-	v->n++;
-}
+#define add(v, ...) wg_lines_add(&(v)->lines, __VA_ARGS__)
 
 static const char *status_label(const char *st)
 {
@@ -76,23 +54,6 @@ struct loadctx {
 	int count;
 };
 
-static void on_bill(void *ud, const struct bill *b)
-{
-	struct loadctx *c = ud;
-	struct custview *v = c->v;
-	char amt[32], paid[32];
-	bool overdue = strcmp(b->due_date, v->today) < 0;
-
-	v->nbills++;
-	v->bills_due_fen += b->amount_fen - b->paid_fen;
-	money_format(b->amount_fen, amt, sizeof amt);
-	money_format(b->paid_fen, paid, sizeof paid);
-	add(v, overdue ? TC_OVERDUE : TC_NORMAL,
-	    hall_tr("  %-8s %8" PRId64 " 千瓦时  应缴 %12s  已缴 %12s  到期 %s",
-	            "  %-8s %8" PRId64 " kWh  due %12s  paid %12s  by %s"),
-	    b->period, b->kwh, amt, paid, b->due_date);
-}
-
 static const char *method_label(struct app *a, const char *m)
 {
 	return app_choice_label(a, "payment", "method", m);
@@ -102,13 +63,18 @@ static void on_payment(void *ud, const struct payment_row *p)
 {
 	struct loadctx *c = ud;
 	char amt[32], when[17];
+	struct wg_line *l;
 
 	money_format(p->amount_fen, amt, sizeof amt);
 	app_local_time(p->created_at, when);
-	add(c->v, strcmp(p->status, "ok") ? TC_DIM : TC_NORMAL,
-	    "  %s  %-16s %12s  %s  %s%s", when, p->receipt_no, amt,
-	    method_label(c->a, p->method), p->staff_id,
-	    strcmp(p->status, "ok") ? hall_tr("  已冲正", "  reversed") : "");
+	l = add(c->v, strcmp(p->status, "ok") ? TC_DIM : TC_NORMAL,
+	        "  %s  %-16s %12s  %s  %s%s", when, p->receipt_no, amt,
+	        method_label(c->a, p->method), p->staff_id,
+	        strcmp(p->status, "ok") ? hall_tr("  已冲正", "  reversed") : "");
+	if (l) {
+		snprintf(l->tag, sizeof l->tag, "%s", p->receipt_no);
+		l->kind = 'r';
+	}
 }
 
 /* Work is collected first so the repeat-complaint warning can go on top. */
@@ -139,9 +105,11 @@ static void build(struct app *a, struct custview *v)
 	const struct customer *c = &v->c;
 	char idm[64], phm[64], money[32], pre[32];
 
-	v->n = 0;
-	v->nbills = 0;
-	v->bills_due_fen = 0;
+	char keep[32] = "";
+	const struct wg_line *sel = wg_lines_selected(&v->lines);
+	if (sel)
+		snprintf(keep, sizeof keep, "%s", sel->tag);
+	wg_lines_clear(&v->lines);
 	v->repeat = false;
 	v->open_work = 0;
 	store_today_local(v->today);
@@ -175,43 +143,95 @@ static void build(struct app *a, struct custview *v)
 	    app_choice_label(a, "new-connection", "id_type", c->id_type), idm,
 	    hall_tr("电话：", "Phone: "), phm);
 	add(v, TC_NORMAL, "%s%s", hall_tr("地址：", "Address: "), c->address);
-	money_format(c->arrears_fen, money, sizeof money);
-	money_format(c->prepaid_fen, pre, sizeof pre);
-	add(v, c->arrears_fen > 0 ? TC_ERROR : TC_OK, "%s%s %s   %s%s %s",
-	    hall_tr("欠费：", "Arrears: "), money, hall_tr("元", "yuan"),
-	    hall_tr("预存：", "Prepaid: "), pre, hall_tr("元", "yuan"));
+	/* What is owed today: the core's figures (late fees included). */
+	due_load(a, &v->due, c->account_no);
+	if (v->due.loaded) {
+		const struct payment_due *d = &v->due.d;
+		char fee[32], tot[32];
+		money_format(d->principal_fen, money, sizeof money);
+		money_format(d->late_fee_fen, fee, sizeof fee);
+		money_format(d->total_fen, tot, sizeof tot);
+		money_format(d->prepaid_fen, pre, sizeof pre);
+		add(v, d->total_fen > 0 ? TC_ERROR : TC_OK,
+		    hall_tr("欠费：%s 元   违约金（计至 %s）：%s 元",
+		            "Arrears: %s yuan   late fees (as of %s): %s yuan"),
+		    money, d->as_of, fee);
+		add(v, d->total_fen > 0 ? TC_ERROR : TC_OK,
+		    hall_tr("合计应缴：%s 元   预存：%s 元", "Total due: %s yuan   prepaid: %s yuan"),
+		    tot, pre);
+	} else {
+		money_format(c->arrears_fen, money, sizeof money);
+		money_format(c->prepaid_fen, pre, sizeof pre);
+		add(v, c->arrears_fen > 0 ? TC_ERROR : TC_OK, "%s%s %s   %s%s %s",
+		    hall_tr("欠费：", "Arrears: "), money, hall_tr("元", "yuan"),
+		    hall_tr("预存：", "Prepaid: "), pre, hall_tr("元", "yuan"));
+		add(v, TC_ERROR, "  %s", v->due.error);
+	}
 	add(v, TC_NORMAL, "%s", "");
 
-	add(v, TC_HEADER, "%s", hall_tr("未缴电费", "Unpaid bills"));
-	int before = v->n;
-	customer_bills(a->st, c->account_no, true, on_bill, &lc, &err);
-	if (v->n == before)
+	add(v, TC_HEADER, "%s", hall_tr("未缴电费（违约金计至今天）", "Unpaid bills (late fees as of today)"));
+	if (v->due.loaded && v->due.d.nbills > 0) {
+		char buf[512], t1[256], t2[256];
+		due_header(buf, sizeof buf);
+		add(v, TC_LABEL, "  %s", buf);
+		for (int i = 0; i < v->due.d.nbills; i++) {
+			const struct bill_due *b = &v->due.d.bills[i];
+			due_bill_line(b, buf, sizeof buf);
+			add(v, b->late_fee_due_fen > 0 ? TC_OVERDUE : TC_NORMAL, "  %s", buf);
+		}
+		due_total_lines(&v->due.d, t1, t2, sizeof t1);
+		add(v, TC_TITLE, "  %s", t1);
+		if (t2[0])
+			add(v, TC_NORMAL, "  %s", t2);
+	} else {
 		add(v, TC_DIM, "  %s", hall_tr("无", "none"));
+	}
 	add(v, TC_NORMAL, "%s", "");
 
-	add(v, TC_HEADER, "%s", hall_tr("最近缴费", "Latest payments"));
-	before = v->n;
+	add(v, TC_HEADER, "%s", hall_tr("最近缴费（Tab 选中，Enter 看收据：补打、冲正）",
+	                                "Latest payments (Tab selects, Enter: the receipt, reprint, reverse)"));
+	int before = v->lines.n;
 	customer_payments(a->st, c->account_no, 5, on_payment, &lc, &err);
-	if (v->n == before)
+	if (v->lines.n == before)
 		add(v, TC_DIM, "  %s", hall_tr("无", "none"));
 	add(v, TC_NORMAL, "%s", "");
 
-	add(v, TC_HEADER, "%s", hall_tr("申请、变更与投诉", "Applications, changes, complaints"));
+	add(v, TC_HEADER, "%s", hall_tr("申请、变更与投诉（Tab 选中，Enter 打开工单）",
+	                                "Applications, changes, complaints (Tab selects, Enter opens)"));
 	for (int i = 0; i < wl.n; i++) {
 		const struct work_item *w = &wl.w[i];
 		char when[17], kind[64], type[128];
+		bool open = !strcmp(w->status, "open");
+		struct wg_line *l;
 		app_local_time(w->created_at, when);
 		utf8_pad(kind, sizeof kind, wl_kind_label(w->kind), 6, true);
 		utf8_pad(type, sizeof type, wl_type_label(a, w), 12, true);
-		add(v, strcmp(w->status, "done") ? TC_NORMAL : TC_DIM,
-		    "  %s  %s %s %-17s %s%s%s", when, kind, type, w->number,
-		    wl_stage_label(w->stage),
-		    strcmp(w->status, "done") ? "" : hall_tr("（已办结）", " (done)"),
-		    w->repeat ? hall_tr("  重复投诉", "  repeat") : "");
+		l = add(v, open ? TC_NORMAL : TC_DIM,
+		        "  %s  %s %s %-17s %s%s%s", when, kind, type, w->number,
+		        wl_stage_label(w->stage),
+		        open ? "" : !strcmp(w->status, "cancelled")
+		                    ? hall_tr("（已撤销）", " (cancelled)")
+		                    : hall_tr("（已办结）", " (done)"),
+		        w->repeat ? hall_tr("  重复投诉", "  repeat") : "");
+		if (l) {
+			snprintf(l->tag, sizeof l->tag, "%s", w->number);
+			l->kind = 'w';
+		}
+		/* How far it is: stage, date, days used of the limit. */
+		struct wl_progress p;
+		if (open && wl_progress(a, w->number, w->kind, w->created_at, &p) == HALL_OK) {
+			char buf[512];
+			wl_progress_text(w->stage, &p, buf, sizeof buf);
+			add(v, p.overdue && !p.met ? TC_OVERDUE : TC_DIM, "    %s%s",
+			    hall_tr("进度：", "progress: "), buf);
+		}
 	}
 	if (wl.n == 0)
 		add(v, TC_DIM, "  %s", hall_tr("无", "none"));
 	free(wl.w);
+	for (int i = 0; keep[0] && i < v->lines.n; i++)
+		if (!strcmp(v->lines.l[i].tag, keep))
+			v->lines.sel = i;
 }
 
 static int cv_open(struct app *a, struct screen *s, const void *arg,
@@ -223,6 +243,7 @@ static int cv_open(struct app *a, struct screen *s, const void *arg,
 	if (!v)
 		return HALL_ENOMEM;
 	s->priv = v;
+	v->lines.sel = -1;
 	int rc = customer_get(a->st, account_no, &v->c, err);
 	if (rc != HALL_OK)
 		return rc;
@@ -236,7 +257,8 @@ static void cv_close(struct app *a, struct screen *s)
 	(void)a;
 	if (!v)
 		return;
-	free(v->lines);
+	wg_lines_free(&v->lines);
+	due_clear(&v->due);
 	free(v);
 	s->priv = NULL;
 }
@@ -259,21 +281,13 @@ static void cv_draw(struct app *a, struct screen *s)
 	int y = a->top + 1;
 
 	tui_put(y, 2, COLS - 4, TC_TITLE, hall_tr("客户信息", "Customer"));
-	v->rows = a->bottom - 1 - (y + 1);
-	if (v->scroll > v->n - v->rows)
-		v->scroll = v->n - v->rows;
-	if (v->scroll < 0)
-		v->scroll = 0;
-	for (int r = 0; r < v->rows && v->scroll + r < v->n; r++) {
-		const struct cline *l = &v->lines[v->scroll + r];
-		tui_put(y + 1 + r, 2, COLS - 4, l->color, l->text);
-	}
-	if (v->scroll + v->rows < v->n)
+	wg_lines_draw(&v->lines, y + 1, 2, COLS - 4, a->bottom - 1 - (y + 1));
+	if (v->lines.scroll + v->lines.rows < v->lines.n)
 		tui_put(a->bottom - 1, COLS - 22, 20, TC_DIM,
 		        hall_tr("下面还有（下箭头）", "more below (Down)"));
 	tui_put(a->bottom, 2, COLS - 4, TC_DIM,
-	        hall_tr("F3 新装  F4 变更  F5 缴费  F6 投诉：为此客户填写",
-	                "F3 new  F4 change  F5 pay  F6 complaint: for this customer"));
+	        hall_tr("F3新装 F4变更 F5缴费 F6投诉：为此客户填写  Tab 选记录 Enter 打开",
+	                "F3-F6: a form for this customer  Tab select  Enter open"));
 }
 
 static void start_form(struct app *a, struct custview *v, const char *form)
@@ -291,9 +305,10 @@ static void start_form(struct app *a, struct custview *v, const char *form)
 	} else {
 		form_values_set(&fv, "account_no", c->account_no);
 	}
-	if (!strcmp(form, "payment") && c->arrears_fen > 0) {
+	/* The amount the core says is due today, prepaid balance used. */
+	if (!strcmp(form, "payment") && v->due.loaded && v->due.d.net_fen > 0) {
 		char amt[32];
-		money_format_plain(c->arrears_fen, amt, sizeof amt);
+		money_format_plain(v->due.d.net_fen, amt, sizeof amt);
 		form_values_set(&fv, "amount", amt);
 	}
 	if (!strcmp(form, "complaint")) {
@@ -307,26 +322,24 @@ static void start_form(struct app *a, struct custview *v, const char *form)
 static bool cv_key(struct app *a, struct screen *s, tkey k)
 {
 	struct custview *v = s->priv;
-	int page = v->rows > 1 ? v->rows - 1 : 1;
+	const struct wg_line *sel;
 
+	if (wg_lines_key(&v->lines, k))
+		return true;
 	switch (k) {
-	case TK_UP:
-		v->scroll--;
-		return true;
-	case TK_DOWN:
-		v->scroll++;
-		return true;
-	case TK_PGUP:
-		v->scroll -= page;
-		return true;
-	case TK_PGDN:
-		v->scroll += page;
-		return true;
-	case TK_HOME:
-		v->scroll = 0;
-		return true;
-	case TK_END:
-		v->scroll = v->n;
+	case TK_ENTER:
+		sel = wg_lines_selected(&v->lines);
+		if (!sel) {
+			app_msg(a, TC_DIM, "%s",
+			        hall_tr("先按 Tab 选中一笔缴费或一件工单",
+			                "press Tab to select a payment or a work order first"));
+			return true;
+		}
+		{
+			char tag[32];
+			snprintf(tag, sizeof tag, "%s", sel->tag);
+			app_push(a, sel->kind == 'r' ? &scr_receipt_ops : &scr_workitem_ops, tag);
+		}
 		return true;
 	case TK_F(3):
 		start_form(a, v, "new-connection");
@@ -345,6 +358,15 @@ static bool cv_key(struct app *a, struct screen *s, tkey k)
 	}
 }
 
+static void cv_help(struct app *a, struct screen *s, char *out, size_t outsz)
+{
+	(void)a;
+	(void)s;
+	snprintf(out, outsz, "%s",
+	         hall_tr("客户信息：欠费和违约金按今天计算。F3-F6 为这个客户填写表单（F5 缴费时金额已按应缴填好）。Tab 选中一笔缴费或一件工单，Enter 打开：收据可以补打、冲正；工单可以查看进度、办理下一环节。",
+	                 "Customer: arrears and late fees as of today. F3-F6 start a form for this customer (F5 fills in the amount due). Tab selects a payment or a work order and Enter opens it: a receipt can be reprinted or reversed, a work order shows its progress and moves to its next stage."));
+}
+
 const struct screen_ops scr_customer_ops = {
 	.name = "customer",
 	.open = cv_open,
@@ -352,4 +374,5 @@ const struct screen_ops scr_customer_ops = {
 	.key = cv_key,
 	.close = cv_close,
 	.resume = cv_resume,
+	.help = cv_help,
 };

@@ -5,6 +5,12 @@
  * engine's: form_field_check() when leaving a field, counter_submit() on
  * F10, form_field_visible() for conditional fields, form_field_fixed_len_in()
  * to move on when a fixed-length value is complete.
+ *
+ * The payment form also shows what the account typed owes as of today
+ * (due.c: payment_due_get) below its fields, and prints the receipt after
+ * the save (payment_receipt_print).  A form opened with a save callback
+ * (the stage of a work order, scr_workitem.c) is saved through it instead
+ * of counter_submit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +18,10 @@
 
 #include "hall/counter.h"
 #include "hall/money.h"
+#include "hall/payment.h"
 #include "tui/app.h"
 #include "tui/bigtext.h"
+#include "tui/due.h"
 #include "tui/widget.h"
 
 struct ffield {
@@ -37,6 +45,14 @@ struct fscreen {
 	struct form_values vals;        /* scratch for the engine calls */
 	struct form_ctx ctx;
 	char norm[FORM_VALUE_MAX];
+	int (*save)(struct app *a, void *ud, const struct form_values *v,
+	            struct hall_err *err);
+	void *save_ud;
+	bool payment;                   /* the payment form */
+	int account_field;              /* index of account_no, -1 if none */
+	struct due_view due;            /* what that account owes today */
+	bool print_ok;                  /* after a payment: receipt printed */
+	char print_msg[HALL_ERR_TEXT];
 };
 
 static const char *value_of(const struct ffield *f)
@@ -122,10 +138,28 @@ static void leave_field(struct fscreen *fs, int i)
 	f->touched = false;
 }
 
+/* The payment form: after the account field was left, show what the
+ * account owes (once per account typed). */
+static void update_due(struct app *a, struct fscreen *fs)
+{
+	const struct ffield *f;
+
+	if (!fs->payment || fs->account_field < 0)
+		return;
+	f = &fs->f[fs->account_field];
+	if (f->err[0] || is_blank(value_of(f))) {
+		due_clear(&fs->due);
+		return;
+	}
+	if (strcmp(value_of(f), fs->due.account_no))
+		due_load(a, &fs->due, value_of(f));
+}
+
 static void move_focus(struct app *a, struct fscreen *fs, int dir)
 {
 	int nx = next_visible(fs, fs->focus, dir);
 	leave_field(fs, fs->focus);
+	update_due(a, fs);
 	update_visibility(fs);
 	if (nx < 0 || !fs->f[nx].visible) {
 		nx = next_visible(fs, fs->focus, dir);
@@ -163,6 +197,10 @@ static int fs_open(struct app *a, struct screen *s, const void *arg,
 		return HALL_ENOMEM;
 	s->priv = fs;
 	fs->def = fa->def;
+	fs->save = fa->save;
+	fs->save_ud = fa->ud;
+	fs->payment = !strcmp(fa->def->action, "payment") && !fa->save;
+	fs->account_field = -1;
 	fs->n = fa->def->nfields;
 	fs->f = calloc((size_t)(fs->n > 0 ? fs->n : 1), sizeof *fs->f);
 	if (!fs->f)
@@ -172,6 +210,8 @@ static int fs_open(struct app *a, struct screen *s, const void *arg,
 	for (int i = 0; i < fs->n; i++) {
 		struct ffield *f = &fs->f[i];
 		f->def = &fa->def->fields[i];
+		if (!strcmp(f->def->key, "account_no"))
+			fs->account_field = i;
 		edit_init(&f->ed, f->def->max_len > 0 ? f->def->max_len
 		                                      : FORM_LENGTH_MAX);
 		if (f->def->default_value[0])
@@ -195,6 +235,10 @@ static int fs_open(struct app *a, struct screen *s, const void *arg,
 			fs->focus = i;
 			break;
 		}
+	if (fs->payment && fs->account_field >= 0 &&
+	    !is_blank(value_of(&fs->f[fs->account_field])) &&
+	    check_field(fs, fs->account_field))
+		update_due(a, fs);
 	return HALL_OK;
 }
 
@@ -208,6 +252,7 @@ static void fs_close(struct app *a, struct screen *s)
 		edit_free(&fs->f[i].ed);
 	free(fs->f);
 	form_values_free(&fs->vals);
+	due_clear(&fs->due);
 	free(fs);
 	s->priv = NULL;
 }
@@ -318,6 +363,15 @@ static void draw_saved(struct app *a, struct fscreen *fs)
 		         fs->res.account_no);
 		tui_put_center(y++, TC_NORMAL, buf);
 	}
+	if (!strcmp(fs->res.kind, "payment")) {
+		if (fs->print_msg[0])
+			tui_put_center(y++, fs->print_ok ? TC_OK : TC_ERROR,
+			               fs->print_msg);
+		tui_put_center(a->bottom, TC_DIM,
+		               hall_tr("Enter 或 Esc 返回；R 查看收据（补打、冲正）",
+		                       "Enter or Esc: back; R: the receipt (reprint, reversal)"));
+		return;
+	}
 	tui_put_center(a->bottom, TC_DIM,
 	               hall_tr("按 Enter 或 Esc 返回", "Enter or Esc to go back"));
 }
@@ -347,6 +401,14 @@ static void fs_draw(struct app *a, struct screen *s)
 			focus_h = fs->f[i].err[0] ? 2 : 1;
 		}
 		row += fs->f[i].err[0] ? 2 : 1;
+	}
+	/* The payment form: the bills due go right under the fields (at least
+	 * four rows for them; the fields scroll if need be). */
+	int panel_y = -1;
+	if (fs->payment && due_rows(&fs->due) > 0 && rows > 9) {
+		int frows = row < rows - 5 ? row : rows - 5;
+		panel_y = a->top + 2 + frows + 1;
+		rows = frows;
 	}
 	if (focus_row < fs->scroll)
 		fs->scroll = focus_row;
@@ -403,6 +465,8 @@ static void fs_draw(struct app *a, struct screen *s)
 	if (row - fs->scroll > rows)
 		tui_put(a->top + 2 + rows, COLS - 12, 10, TC_DIM,
 		        hall_tr("下面还有", "more below"));
+	if (panel_y > 0)
+		due_draw(a, &fs->due, panel_y, a->bottom - panel_y);
 	if (fs->n > 0 && form_help(fs->f[fs->focus].def)[0])
 		tui_put(a->bottom, 2, COLS - 4, TC_DIM,
 		        form_help(fs->f[fs->focus].def));
@@ -433,6 +497,63 @@ static void open_choice(struct app *a, struct fscreen *fs, tkey first)
 	app_push(a, &dlg_choice_ops, &ca);
 }
 
+/* After a payment: print the receipt once (the core marks the original
+ * printed and keeps a spool copy; a printer failure leaves the payment
+ * as it is and the clerk reprints later). */
+static void print_receipt(struct app *a, struct fscreen *fs)
+{
+	struct hall_err err;
+	char *text = NULL;
+
+	hall_err_clear(&err);
+	fs->print_ok = payment_receipt_print(a->st, &a->actor, fs->res.number,
+	                                     NULL, &text, &err) == HALL_OK;
+	free(text);
+	if (fs->print_ok) {
+		snprintf(fs->print_msg, sizeof fs->print_msg, "%s",
+		         hall_tr("收据已打印", "Receipt printed"));
+		app_msg(a, TC_OK, "%s", hall_tr("已保存，收据已打印",
+		                                 "Saved; receipt printed"));
+	} else {
+		snprintf(fs->print_msg, sizeof fs->print_msg, "%s%s",
+		         hall_tr("收据未能打印：", "Receipt not printed: "),
+		         hall_err_msg(&err));
+		app_msg(a, TC_ERROR, "%s",
+		        hall_tr("已保存；收据未能打印，可在收费台（F8）补打",
+		                "Saved; the receipt was not printed: reprint it from the cash desk (F8)"));
+	}
+}
+
+/* A form with a save callback: the engine checks and normalises, the
+ * callback writes through the core.  HALL_OK: the form was popped. */
+static int save_through(struct app *a, struct fscreen *fs,
+                        struct form_errors *errs)
+{
+	struct form_values norm;
+	struct hall_err err;
+	int rc;
+
+	form_values_init(&norm);
+	rc = form_validate(fs->def, &fs->vals, &fs->ctx, &norm, errs);
+	if (rc == HALL_OK) {
+		hall_err_clear(&err);
+		rc = fs->save(a, fs->save_ud, &norm, &err);
+		if (rc == HALL_OK) {
+			form_values_free(&norm);
+			fs->dirty = false;
+			app_pop(a);
+			return HALL_OK;
+		}
+		errs->n = 1;
+		errs->e[0] = err;
+	} else if (errs->n == 0) {
+		errs->n = 1;
+		hall_err_set(&errs->e[0], rc, NULL, "未能保存", "not saved");
+	}
+	form_values_free(&norm);
+	return rc;
+}
+
 static void submit(struct app *a, struct screen *s, struct fscreen *fs)
 {
 	struct form_errors errs;
@@ -441,17 +562,28 @@ static void submit(struct app *a, struct screen *s, struct fscreen *fs)
 	char general[HALL_ERR_TEXT] = "";
 
 	leave_field(fs, fs->focus);
+	update_due(a, fs);
 	update_visibility(fs);
 	build_values(fs, true);
 	memset(&errs, 0, sizeof errs);
 	memset(&res, 0, sizeof res);
-	rc = counter_submit(a->st, fs->def, &fs->vals, &a->actor, &res, &errs);
+	if (fs->save) {
+		if (save_through(a, fs, &errs) == HALL_OK)
+			return;        /* popped: fs is gone */
+		rc = HALL_EINVAL;
+	} else {
+		rc = counter_submit(a->st, fs->def, &fs->vals, &a->actor, &res,
+		                    &errs);
+	}
 	if (rc == HALL_OK) {
 		fs->saved = true;
 		fs->res = res;
 		fs->dirty = false;
 		s->transient = true;
-		app_msg(a, TC_OK, "%s", hall_tr("已保存", "Saved"));
+		if (!strcmp(res.kind, "payment"))
+			print_receipt(a, fs);
+		else
+			app_msg(a, TC_OK, "%s", hall_tr("已保存", "Saved"));
 		return;
 	}
 	for (int i = 0; i < fs->n; i++)
@@ -503,6 +635,12 @@ static bool fs_key(struct app *a, struct screen *s, tkey k)
 	if (fs->saved) {
 		if (k == TK_ENTER || k == TK_ESC) {
 			app_pop(a);
+			return true;
+		}
+		if ((k == 'r' || k == 'R') && !strcmp(fs->res.kind, "payment")) {
+			char no[32];
+			snprintf(no, sizeof no, "%s", fs->res.number);
+			app_push(a, &scr_receipt_ops, no);   /* replaces this one */
 			return true;
 		}
 		return k != TK_F(10) ? false : true;
@@ -592,7 +730,7 @@ static bool fs_draft(struct app *a, struct screen *s)
 	struct fscreen *fs = s->priv;
 	struct hall_err err;
 
-	if (fs->saved || !fs->dirty)
+	if (fs->saved || !fs->dirty || fs->save)
 		return false;
 	hall_err_clear(&err);
 	build_values(fs, false);

@@ -1,6 +1,7 @@
 /*
- * scr_worklist.c - the work list: the clerk's or the hall's open items,
- * nearest deadline first; Tab switches; Enter opens the customer.
+ * scr_worklist.c - the work list: the clerk's or the hall's open items
+ * (rectifications included), nearest deadline first; Tab switches; Enter
+ * opens the work order (scr_workitem.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,8 +62,8 @@ static void worklist_draw(struct app *a, struct screen *s)
 	tui_put_right(a->top + 1, COLS - 22, 20, TC_NORMAL, buf);
 	wl_draw(a, &w->wl, a->top + 3, a->bottom - (a->top + 3), true);
 	tui_put(a->bottom, 2, COLS - 4, TC_DIM,
-	        hall_tr("红色：已超期  黄色：今天到期  Enter 打开客户",
-	                "red: overdue  yellow: due today  Enter opens the customer"));
+	        hall_tr("红色：已超期  黄色：今天到期  Enter 打开工单（办理下一环节）",
+	                "red: overdue  yellow: due today  Enter opens the work order"));
 }
 
 static bool worklist_key(struct app *a, struct screen *s, tkey k)
@@ -79,6 +80,16 @@ static bool worklist_key(struct app *a, struct screen *s, tkey k)
 	return wl_key(a, &w->wl, k);
 }
 
+static void worklist_help(struct app *a, struct screen *s, char *out,
+                          size_t outsz)
+{
+	(void)a;
+	(void)s;
+	snprintf(out, outsz, "%s",
+	         hall_tr("工单列表：全厅或本人（Tab 切换）未办结的新装、变更、诉求和整改，按最近的期限排列；红色已超期，黄色今天到期。Enter 打开工单：看环节、时限和办理记录，办理下一环节。",
+	                 "Work list: the hall's or your own (Tab) open applications, changes, feedback and rectifications, nearest deadline first; red overdue, yellow due today. Enter opens the order: stages, clocks, history, and the next stage."));
+}
+
 const struct screen_ops scr_worklist_ops = {
 	.name = "worklist",
 	.open = worklist_open,
@@ -86,4 +97,5 @@ const struct screen_ops scr_worklist_ops = {
 	.key = worklist_key,
 	.close = worklist_close,
 	.resume = worklist_resume,
+	.help = worklist_help,
 };

@@ -239,7 +239,7 @@ static const struct {
 	  "  choice unsatisfied 不满意 | Not satisfied\n"
 	  "  show-when to = followup\n"
 	  "  required-when to = followup\n"
-	  "  help 不满意时工单退回“处理” | Not satisfied sends the order back to handling\n"
+	  "  help 不满意时工单退回「处理」 | Not satisfied sends the order back to handling\n"
 	  "\n"
 	  "field method\n"
 	  "  label 回访方式 | Follow-up method\n"

@@ -3,7 +3,12 @@
  */
 #include "tui/widget.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "hall/utf8.h"
 
 #define FIELD_SLICE_MAX 4096
 
@@ -119,4 +124,164 @@ bool wg_list_key(struct wg_list *l, tkey k, int rows)
 	}
 	wg_list_fix(l, rows);
 	return true;
+}
+
+int wg_wrap(int y, int x, int w, int max_rows, enum tui_color c,
+            const char *text)
+{
+	char buf[2048], line[2048];
+	const char *p;
+	int n = 0;
+
+	if (w < 2)
+		return 0;
+	utf8_sanitize(buf, sizeof buf, text ? text : "", false);
+	p = buf;
+	while (*p) {
+		size_t cols, b = utf8_prefix_cols(p, (size_t)w, &cols);
+		if (b == 0)
+			break;
+		if (p[b] && p[b] != ' ') {
+			size_t sp = b;
+			while (sp > 0 && p[sp - 1] != ' ')
+				sp--;
+			if (sp > b / 2)
+				b = sp;
+		}
+		if (max_rows > 0 && n < max_rows) {
+			memcpy(line, p, b);
+			line[b] = '\0';
+			tui_put(y + n, x, w, c, line);
+		}
+		n++;
+		p += b;
+		while (*p == ' ')
+			p++;
+	}
+	return n;
+}
+
+void wg_lines_clear(struct wg_lines *v)
+{
+	v->n = 0;
+	v->sel = -1;
+}
+
+void wg_lines_free(struct wg_lines *v)
+{
+	free(v->l);
+	memset(v, 0, sizeof *v);
+	v->sel = -1;
+}
+
+struct wg_line *wg_lines_add(struct wg_lines *v, enum tui_color c,
+                             const char *fmt, ...)
+{
+	va_list ap;
+	struct wg_line *l;
+
+	if (v->n == v->cap) {
+		int nc = v->cap ? v->cap * 2 : 64;
+		struct wg_line *nl = realloc(v->l, (size_t)nc * sizeof *nl);
+		if (!nl)
+			return NULL;
+		v->l = nl;
+		v->cap = nc;
+	}
+	l = &v->l[v->n++];
+	memset(l, 0, sizeof *l);
+	va_start(ap, fmt);
+	vsnprintf(l->text, sizeof l->text, fmt, ap);
+	va_end(ap);
+	l->color = c;
+	return l;
+}
+
+static void lines_fix(struct wg_lines *v)
+{
+	int rows = v->rows > 0 ? v->rows : 1;
+	if (v->scroll > v->n - rows)
+		v->scroll = v->n - rows;
+	if (v->scroll < 0)
+		v->scroll = 0;
+}
+
+void wg_lines_draw(struct wg_lines *v, int y, int x, int w, int h)
+{
+	v->rows = h > 0 ? h : 1;
+	lines_fix(v);
+	for (int r = 0; r < h && v->scroll + r < v->n; r++) {
+		int i = v->scroll + r;
+		const struct wg_line *l = &v->l[i];
+		if (i == v->sel) {
+			tui_fill(y + r, x, w, TC_SELECT);
+			tui_put(y + r, x, w, TC_SELECT, l->text);
+		} else {
+			tui_put(y + r, x, w, l->color, l->text);
+		}
+	}
+}
+
+static void show_sel(struct wg_lines *v)
+{
+	int rows = v->rows > 0 ? v->rows : 1;
+	if (v->sel < 0)
+		return;
+	if (v->sel < v->scroll)
+		v->scroll = v->sel;
+	if (v->sel >= v->scroll + rows)
+		v->scroll = v->sel - rows + 1;
+}
+
+bool wg_lines_key(struct wg_lines *v, tkey k)
+{
+	int page = v->rows > 1 ? v->rows - 1 : 1;
+
+	switch (k) {
+	case TK_UP:
+		v->scroll--;
+		break;
+	case TK_DOWN:
+		v->scroll++;
+		break;
+	case TK_PGUP:
+		v->scroll -= page;
+		break;
+	case TK_PGDN:
+		v->scroll += page;
+		break;
+	case TK_HOME:
+		v->scroll = 0;
+		break;
+	case TK_END:
+		v->scroll = v->n;
+		break;
+	case TK_TAB:
+	case TK_BTAB: {
+		int dir = k == TK_TAB ? 1 : -1, i = v->sel;
+		for (int step = 0; step < v->n; step++) {
+			i += dir;
+			if (i >= v->n)
+				i = 0;
+			if (i < 0)
+				i = v->n - 1;
+			if (v->l[i].tag[0]) {
+				v->sel = i;
+				break;
+			}
+		}
+		show_sel(v);
+		return true;
+	}
+	default:
+		return false;
+	}
+	lines_fix(v);
+	return true;
+}
+
+const struct wg_line *wg_lines_selected(const struct wg_lines *v)
+{
+	return v->sel >= 0 && v->sel < v->n && v->l[v->sel].tag[0]
+	       ? &v->l[v->sel] : NULL;
 }

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "hall/counter.h"
+#include "hall/workorder.h"
+#include "hall/worules.h"
 
 struct collect {
 	struct wl *w;
@@ -45,7 +47,8 @@ void wl_load(struct app *a, struct wl *w, const char *staff_id)
 	store_today_local(w->today);
 	store_now_utc(w->now_utc);
 	hall_err_clear(&err);
-	if (counter_worklist(a->st, staff_id, collect_item, &c, &err) != HALL_OK)
+	if (workorder_worklist(a->st, staff_id, NULL, collect_item, &c, &err)
+	    != HALL_OK)
 		snprintf(w->error, sizeof w->error, "%s", hall_err_msg(&err));
 	w->list.n = w->n;
 	for (int i = 0; keep[0] && i < w->n; i++)
@@ -60,53 +63,21 @@ void wl_free(struct wl *w)
 	memset(w, 0, sizeof *w);
 }
 
+/* Labels are the core's (workorder.h). */
 const char *wl_kind_label(const char *kind)
 {
-	if (!strcmp(kind, "application"))
-		return hall_tr("新装", "New");
-	if (!strcmp(kind, "change"))
-		return hall_tr("变更", "Change");
-	if (!strcmp(kind, "complaint"))
-		return hall_tr("投诉", "Complaint");
-	return kind;
+	return workorder_kind_label(kind);
 }
 
 const char *wl_type_label(struct app *a, const struct work_item *it)
 {
-	if (!strcmp(it->kind, "application"))
-		return app_choice_label(a, "new-connection", "kind", it->type);
-	if (!strcmp(it->kind, "change"))
-		return app_choice_label(a, "change", "change_type", it->type);
-	if (!strcmp(it->kind, "complaint"))
-		return app_choice_label(a, "complaint", "kind", it->type);
-	return it->type;
+	(void)a;
+	return workorder_type_label(it->kind, it->type);
 }
 
-/* Display labels of the stage keys the store uses (domain guide, sections
- * 3, 4 and 6).  Unknown keys are shown as they are. */
 const char *wl_stage_label(const char *stage)
 {
-	static const struct { const char *key, *zh, *en; } t[] = {
-		{ "accept", "受理", "accepted" },
-		{ "survey", "现场勘查", "survey" },
-		{ "plan", "供电方案", "supply plan" },
-		{ "design_review", "设计审查", "design review" },
-		{ "mid_check", "中间检查", "mid check" },
-		{ "completion_check", "竣工检验", "completion" },
-		{ "contract", "签合同", "contract" },
-		{ "connect", "装表接电", "connect" },
-		{ "approve", "审批", "approval" },
-		{ "execute", "实施", "execution" },
-		{ "dispatch", "派单", "dispatched" },
-		{ "handle", "处理", "handling" },
-		{ "reply", "答复", "reply" },
-		{ "followup", "回访", "follow-up" },
-		{ "archive", "归档", "archived" },
-	};
-	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (!strcmp(stage, t[i].key))
-			return hall_tr(t[i].zh, t[i].en);
-	return stage;
+	return workorder_stage_label(stage);
 }
 
 enum tui_color wl_urgency(const struct wl *w, const struct work_item *it)
@@ -196,15 +167,118 @@ bool wl_key(struct app *a, struct wl *w, tkey k)
 	if (wg_list_key(&w->list, k, w->rows > 0 ? w->rows : 1))
 		return true;
 	if (k == TK_ENTER && w->n > 0) {
-		const struct work_item *it = &w->items[w->list.sel];
-		if (!it->account_no[0]) {
-			app_msg(a, TC_DIM, "%s",
-			        hall_tr("这件工单没有户号（过路客户）",
-			                "this item has no account (walk-in)"));
-			return true;
-		}
-		app_push(a, &scr_customer_ops, it->account_no);
+		char number[32];
+		snprintf(number, sizeof number, "%s", w->items[w->list.sel].number);
+		app_push(a, &scr_workitem_ops, number);
 		return true;
 	}
 	return false;
+}
+
+/* ---------------------------------------------------------- progress */
+
+struct prog_ctx {
+	const char *main;
+	struct wo_clock main_clock;
+	bool have, have_main;
+	struct wo_event last;
+	bool have_event;
+};
+
+static void on_event(void *ud, const struct wo_event *e)
+{
+	struct prog_ctx *c = ud;
+	c->last = *e;
+	c->have_event = true;
+}
+
+static void on_clock(void *ud, const struct wo_clock *k)
+{
+	struct prog_ctx *c = ud;
+	if (!strcmp(k->rule.unit, "off") || c->have_main)
+		return;
+	if (!strcmp(k->rule.clock, c->main)) {
+		c->main_clock = *k;
+		c->have = c->have_main = true;
+	} else if (!c->have) {
+		c->main_clock = *k;
+		c->have = true;
+	}
+}
+
+const char *wl_clock_label(const char *clock)
+{
+	static const struct { const char *key, *zh, *en; } names[] = {
+		{ "total", "全程", "total" }, { "contact", "联系客户", "contact" },
+		{ "reply", "答复", "reply" }, { "followup", "回访", "follow-up" },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(names[i].key, clock))
+			return hall_tr(names[i].zh, names[i].en);
+	return workorder_stage_label(clock);
+}
+
+int wl_progress(struct app *a, const char *number, const char *kind,
+                const char *created_at, struct wl_progress *p)
+{
+	struct hall_err err;
+	struct prog_ctx c;
+	char now[21];
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	memset(&c, 0, sizeof c);
+	c.main = !strcmp(kind, "complaint") ? "reply" : "total";
+	hall_err_clear(&err);
+	rc = workorder_history(a->st, number, on_event, &c, &err);
+	if (rc != HALL_OK)
+		return rc;
+	app_local_time(c.have_event ? c.last.at : created_at, p->stage_at);
+	store_now_utc(now);
+	rc = workorder_clocks(a->st, number, now, on_clock, &c, &err);
+	if (rc != HALL_OK)
+		return rc;
+	if (c.have) {
+		const struct wo_clock *k = &c.main_clock;
+		p->has_clock = true;
+		snprintf(p->clock, sizeof p->clock, "%s", k->rule.clock);
+		p->started = k->started;
+		p->running = k->running;
+		p->paused = k->paused;
+		p->met = k->met;
+		p->overdue = k->overdue;
+		p->limit = k->rule.amount;
+		snprintf(p->unit, sizeof p->unit, "%s", k->rule.unit);
+		p->used = !strcmp(k->rule.unit, "workdays") ? k->used : k->used / 3600;
+		app_local_time(k->deadline, p->deadline);
+	}
+	return HALL_OK;
+}
+
+void wl_progress_text(const char *stage, const struct wl_progress *p,
+                      char *out, size_t outsz)
+{
+	char clock[256] = "";
+
+	if (p->has_clock && p->started) {
+		const char *state = p->met
+			? (p->overdue ? hall_tr("，已完成（超期）", ", met late") : hall_tr("，已完成", ", met"))
+			: p->paused ? hall_tr("，暂停计时（客户环节）", ", paused (customer's time)")
+			: p->overdue ? hall_tr("，已超期", ", overdue") : "";
+		char dl[64] = "";
+		/* the deadline without its year: the line must fit 80 columns */
+		if (p->deadline[0] && !p->met)
+			snprintf(dl, sizeof dl, hall_tr("，期限 %s", ", due %s"),
+			         strlen(p->deadline) > 5 ? p->deadline + 5 : p->deadline);
+		snprintf(clock, sizeof clock,
+		         hall_tr("  %s已用 %lld/%d%s%s%s", "  %s: %lld of %d %s used%s%s"),
+		         wl_clock_label(p->clock), (long long)p->used, p->limit,
+		         worules_unit_label(p->unit), dl, state);
+	} else if (p->has_clock) {
+		snprintf(clock, sizeof clock, hall_tr("  %s限 %d %s，未开始计时",
+		                                      "  %s: %d %s, not started"),
+		         wl_clock_label(p->clock), p->limit, worules_unit_label(p->unit));
+	}
+	snprintf(out, outsz, "%s %s%s", workorder_stage_label(stage), p->stage_at,
+	         clock);
 }
