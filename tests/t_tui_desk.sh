@@ -116,12 +116,13 @@ see "second payment saved" "缴费  已保存"
 receipt2=$(grep -o 'SF[0-9]*' "$T/screen" | head -n 1)
 keys Enter
 keys F8
-see "cash desk" "收费台"
+see "cash desk" "1  收据：查看、补打、冲正"
 keys 1
-see "receipt by number" "收据号："
+see "receipt by number" "收据顶部的号码"
 typed "$receipt2"
 keys Enter
-see "the receipt as printed" "户号：$acct2"
+see "the receipt as printed" "P   补打收据"
+has "the receipt of the second payment" "$T/screen" "户号：$acct2"
 keys r
 see "reason asked" "冲正原因："
 typed "客户要求退回，金额输错"

@@ -33,10 +33,14 @@
  *   - payments journal: every payment with business_date in the period
  *     (status 正常 or 已冲正), and every reversal (table reversals, when the
  *     store has it) with business_date in the period, as its own row with
- *     a negative amount, in time order.  Below the rows: subtotals by
- *     method and by clerk, and the totals.  实收 (takings) = the payments
- *     of the period with status 'ok'; 冲正 = the payments with status
- *     'void'.
+ *     a negative amount (status 冲正), business day by business day and in
+ *     time order within a day; the clerk as one column "1001 张敏".  Below
+ *     the rows: subtotals by method (SUMIFS/COUNTIFS) and by clerk
+ *     (SUMPRODUCT: exact text, so an id such as "1001" is never read as a
+ *     number), each with its total.  实收 (takings) = the payments of the
+ *     period with status 'ok'; 冲正 = the payments with status 'void'.  A
+ *     reader thread runs the queries while the calling thread writes the
+ *     rows (the store connection is not used by anything else meanwhile).
  *   - ledgers (applications, changes, complaints): every record active in
  *     the period: accepted on or before `to`, and still open or finished
  *     on or after `from`.  The finish time of a record that is not open is
@@ -123,9 +127,11 @@ struct export_options {
 	/* constant_memory from this many data rows on; 0: the default
 	 * EXPORT_CONST_MEM_ROWS, 1: always (tests). */
 	long const_mem_rows;
-	/* Called about every 1% and at the end (done == total): rows written
-	 * out of all rows, in work units.  Return false to cancel: the export
-	 * stops with HALL_ESTATE, writing nothing.  May be NULL. */
+	/* Called about every 1% and at the end (done == total), in work units:
+	 * the first half is the rows as they are written, the second half the
+	 * packaging (compressing, reading back), reported when it is done.
+	 * Return false to cancel: the export stops with HALL_ESTATE, writing
+	 * nothing.  Called in the calling thread.  May be NULL. */
 	bool (*progress)(void *ud, long done, long total);
 	void *ud;
 };

@@ -132,15 +132,26 @@ static int do_new_connection(struct action_ctx *a)
 		"phone", "address", "category", "voltage", "capacity", "kind",
 		"tariff_form", NULL };
 	build_extras(a, known);
-	int64_t serial;
-	int rc = store_next_seq(a->s, "account", &serial, a->err);
-	if (rc != HALL_OK)
-		return rc;
-	if (serial > 9999999)
-		return hall_err_set(a->err, HALL_ESTATE, NULL,
-			"本营业厅的户号已用完", "this hall has run out of account numbers");
-	snprintf(a->res->account_no, sizeof a->res->account_no, "%s%07lld",
-	         store_hall_code(a->s), (long long)serial);
+	/* the next free number of the hall's series: accounts that arrived by
+	 * sync or were inserted by hand are skipped, not collided with */
+	int rc;
+	for (;;) {
+		int64_t serial;
+		if ((rc = store_next_seq(a->s, "account", &serial, a->err)) != HALL_OK)
+			return rc;
+		if (serial > 9999999)
+			return hall_err_set(a->err, HALL_ESTATE, NULL,
+				"本营业厅的户号已用完", "this hall has run out of account numbers");
+		snprintf(a->res->account_no, sizeof a->res->account_no, "%s%07lld",
+		         store_hall_code(a->s), (long long)serial);
+		struct customer taken;
+		struct hall_err ignore;
+		rc = customer_get(a->s, a->res->account_no, &taken, &ignore);
+		if (rc == HALL_ENOTFOUND)
+			break;
+		if (rc != HALL_OK)
+			return hall_err_set(a->err, rc, NULL, "%s", "%.0s%s", ignore.zh, ignore.en);
+	}
 	const char *tariff = val(a, "tariff_form")[0] ? val(a, "tariff_form") : "single";
 	const char *voltage = val(a, "voltage")[0] ? val(a, "voltage") : "220v";
 

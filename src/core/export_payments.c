@@ -353,11 +353,10 @@ static int read_rows(struct pipe *pp)
 	if (p && x->have.reversals)
 		r = xq_prepare(x, REV_SQL);
 	int rc = HALL_OK, next = 0;
-	struct batch *b = NULL;
+	/* always a batch to hand over: the writer waits for the last one */
+	struct batch *b = pipe_free_batch(pp, &next);
 	if (!p || (x->have.reversals && !r))
 		rc = x->err->code ? x->err->code : HALL_EDB;
-	else
-		b = pipe_free_batch(pp, &next);
 	int prc = SQLITE_DONE, rrc = SQLITE_DONE;
 	for (int32_t day = x->from_day; rc == HALL_OK && day <= x->to_day; day++) {
 		char ymd[11];
@@ -396,8 +395,7 @@ static int read_rows(struct pipe *pp)
 	}
 	sqlite3_finalize(p);
 	sqlite3_finalize(r);
-	if (b)
-		pipe_hand_over(pp, b, &next, true);   /* the end (with any rows left) */
+	pipe_hand_over(pp, b, &next, true);   /* the end (with any rows left) */
 	return rc;
 }
 
@@ -480,7 +478,10 @@ static int stream_rows(struct xctx *x, struct journal *j)
 	pthread_mutex_init(&pp->mu, NULL);
 	pthread_cond_init(&pp->cv, NULL);
 	pthread_t t;
-	pp->threaded = pthread_create(&t, NULL, reader_main, pp) == 0;
+	/* set before the thread starts: the reader reads it from the start */
+	pp->threaded = true;
+	if (pthread_create(&t, NULL, reader_main, pp) != 0)
+		pp->threaded = false;
 	int rc;
 	if (!pp->threaded) {
 		rc = read_rows(pp);
