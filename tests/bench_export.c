@@ -269,6 +269,14 @@ static int bench_journal(const char *dir, const char *script)
 	c.bytes = file_size(out);
 
 	/* Python XlsxWriter, same store, same rows */
+	if (system("/usr/bin/python3 -c 'import xlsxwriter, sqlite3' 2>/dev/null") != 0) {
+		printf("C  (libxlsxwriter, hall): %6.2f s wall, %6.2f s cpu, peak RSS %6.1f MB\n"
+		       "Python XlsxWriter not installed (apt-get install python3-xlsxwriter): no comparison\n",
+		       c.wall, c.cpu, (double)c.maxrss_kb / 1024.0);
+		store_close(s);
+		unlink(out);
+		return c.status != 0;
+	}
 	unlink(pyout);
 	fflush(NULL);
 	t0 = now_s();

@@ -339,6 +339,24 @@ check("业扩台账: capacity total", j > 0 and rows[j][1] == cap, (rows[j] if j
 dates = [r[1] for r in rows[3:find_row(rows, None, 3)] if r[0]]
 check("业扩台账: dates are real dates", all(isinstance(d, datetime.datetime) for d in dates), dates[:3])
 
+# overdue: the summary's counts by kind equal the ledgers' flags
+srows = rows_of(wb["汇总"])
+for title, sheet in (("三、新装（业扩报装）", "业扩台账"), ("四、变更用电", "变更台账"),
+                     ("五、客户诉求（投诉、咨询、报修等）", "投诉台账")):
+    i = find_row(srows, title)
+    head = srows[i + 1]
+    k = find_row(srows, "合计", i + 2)
+    summary_over = srows[k][head.index("超期件数")]
+    lrows = rows_of(wb[sheet])
+    col = lrows[2].index("超期")
+    flagged = sum(1 for r in lrows[3:find_row(lrows, None, 3)] if r[col] == "是")
+    j = find_row(lrows, "超期")
+    check("%s: overdue count equals the summary's" % sheet,
+          flagged == summary_over and (j < 0 and flagged == 0 or lrows[j][1] == flagged),
+          (flagged, summary_over, lrows[j][1] if j >= 0 else None))
+i = find_row(srows, "时限达标率（合计）")
+check("summary: on-time numerator within its denominator", 0 <= srows[i][1] <= srows[i][2], srows[i][:3])
+
 # ------------------------------------------------------------ charts
 rows = rows_of(wb["图表"])
 CAT = {"service": "服务投诉", "business": "营业投诉", "outage": "停送电投诉", "quality": "供电质量投诉",

@@ -52,6 +52,17 @@ INSERT INTO day_close_lines(close_id, method, declared_fen, expected_fen, count)
 INSERT INTO work_events(kind, number, from_stage, to_stage, note, staff_id, counter, at, extras) VALUES
  ('complaint', '$cno', 'reply', 'followup', '', '1001', 1, '2026-05-12T01:30:00Z', '{\"result\":\"unsatisfied\",\"method\":\"phone\",\"attempts\":\"1\"}'),
  ('complaint', '$cno', 'reply', 'followup', '', '1001', 1, '2026-05-12T01:40:00Z', '{\"result\":\"satisfied\",\"method\":\"phone\",\"attempts\":\"1\"}');
+INSERT INTO complaints(complaint_no, name, phone, kind, category, channel, content, stage, status,
+ business_date, hall, counter, staff_id, created_at, updated_at) VALUES
+ ('TSX1', '逾期客户', '13800000001', 'complaint', 'service', 'hall', '五天前受理，至今没有联系客户', 'accept', 'open',
+  '2026-05-06', '001', 1, '1001', '2026-05-06T01:00:00Z', '2026-05-06T01:00:00Z'),
+ ('TSX2', '及时客户', '13800000002', 'complaint', 'business', 'hall', '昨天受理，一小时内联系了客户', 'handle', 'open',
+  '2026-05-11', '001', 1, '1001', '2026-05-11T01:00:00Z', '2026-05-11T02:00:00Z');
+INSERT INTO work_events(kind, number, from_stage, to_stage, note, staff_id, counter, at) VALUES
+ ('complaint', 'TSX1', NULL, 'accept', '', '1001', 1, '2026-05-06T01:00:00Z'),
+ ('complaint', 'TSX2', NULL, 'accept', '', '1001', 1, '2026-05-11T01:00:00Z'),
+ ('complaint', 'TSX2', 'accept', 'dispatch', '', '1001', 1, '2026-05-11T01:20:00Z'),
+ ('complaint', 'TSX2', 'dispatch', 'handle', '', '1001', 1, '2026-05-11T02:00:00Z');
 " || nok "fixtures"
 
 # ---------------------------------------------------- the day, checked
@@ -60,6 +71,12 @@ has "prints the file" "$T/out" "$T/day.xlsx"
 has "says what it took" "$T/err" "实收 7,124.46 元"
 checked "$T/day.xlsx" $TODAY $TODAY "today"
 eq "no temporary file left" "$(ls "$T" | grep -c 'tmp-')" 0
+
+# the clocks of issue 5 decide what is late: not contacted within 24 hours
+late() { py "$T/day.xlsx" "r = [x for x in wb['投诉台账'].iter_rows(min_row=4, values_only=True) if x[0] == '$1'][0]; print(r[14], r[15] or '')"; }
+eq "complaint not contacted in 24 hours is overdue" "$(late TSX1)" "是 联系"
+eq "complaint contacted in time is not overdue" "$(late TSX2)" "否 "
+eq "its phone is masked" "$(py "$T/day.xlsx" "print([x[7] for x in wb['投诉台账'].iter_rows(min_row=4, values_only=True) if x[0] == 'TSX1'][0])")" "138****0001"
 
 # ---------------------------------------------------- a period
 check "daily sheet of a period" 0 hall export daily --db "$db" --user 9001 --from 2026-03-01 --to $TODAY -o "$T/range.xlsx"

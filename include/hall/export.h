@@ -41,41 +41,47 @@
  *     period with status 'ok'; 冲正 = the payments with status 'void'.  A
  *     reader thread runs the queries while the calling thread writes the
  *     rows (the store connection is not used by anything else meanwhile).
- *   - ledgers (applications, changes, complaints): every record active in
+ *   - ledgers (applications, changes, complaints): every order active in
  *     the period: accepted on or before `to`, and still open or finished
- *     on or after `from`.  The finish time of a record that is not open is
- *     the time of its last work_events entry (else its updated_at).
+ *     (or cancelled) on or after `from`.  The finish time of an order that
+ *     is not open is the time of its last work_events entry (else its
+ *     updated_at).  A complainant kept confidential (extras confidential =
+ *     yes) shows as （保密）, without phone or account.
  *
  * Definitions of the figures (the Summary sheet repeats them in words):
  *   - received in the period: business_date in [from, to];
- *   - finished in the period: status done (or cancelled, shown apart) and
- *     the local date of the finish time in [from, to];
- *   - overdue (超期) of a record with a deadline (column deadline, UTC): open
- *     and deadline < now, or finished after its deadline; records without
- *     a deadline are never overdue;
- *   - days used of the limit: working days (calendar.h) from the accept
- *     date to the finish date (open: today), and the limit is the working
- *     days from the accept date to the deadline's local date;
+ *   - finished in the period: status done and the local date of the
+ *     finish time in [from, to] (cancelled orders are not finished);
+ *   - open: status open now (the store keeps no past states);
+ *   - clocks: the deadline rules of issue 5 as workorder_clocks() reports
+ *     them at the time of the export (working-day calendar included);
+ *   - overdue (超期): an order with a clock running past its deadline, or
+ *     met after it; a cancelled order is never overdue;
+ *   - deadline, limit and days used: those of the order's main clock
+ *     ("total" for applications and changes, "reply" for complaints; else
+ *     its first clock): the rule's amount, and the working days used (hours
+ *     for hour rules);
  *   - 万户投诉率 (complaints per 10,000 customers) = C / N x 10,000 where
  *     C = complaints (kind 'complaint') received in the period within the
  *     export's scope, and N = accounts whose status is neither 'closed'
  *     nor 'connecting' at the time of the export (the store keeps no
  *     history of the number of accounts).  For the period, not annualised.
- *     Left blank when N = 0;
- *   - 时限达标率 (on-time rate) = A / D over applications, changes and
- *     complaints of kind 'complaint' that have a deadline: D = those
- *     finished (status done) in the period plus those still open whose
- *     deadline falls in the period and has passed; A = those finished in
- *     the period at or before their deadline.  Per kind and overall; blank
- *     when D = 0;
- *   - 回访满意率 (follow-up satisfaction) = S / F where F = complaints with a
- *     follow-up result recorded in the period and S = those whose result is
- *     satisfied.  Shown only when the store records follow-up results
- *     (issue 5's data); otherwise the Summary says the figure is not
- *     available;
+ *     Shown as "—" when N = 0;
+ *   - 时限达标率 (on-time rate) = A / D, per kind (applications, changes,
+ *     complaints of kind 'complaint') and overall: D = orders finished in
+ *     the period that have a clock, plus orders still open with a running
+ *     clock whose deadline fell in the period and has passed; A = the
+ *     orders finished in the period with no clock overdue.  "—" when D = 0;
+ *   - 回访满意率 (follow-up satisfaction) = S / F where F = follow-up calls
+ *     of complaints (kind 'complaint') recorded in the period (work_events
+ *     to stage followup with a result, each call counted) and S = those
+ *     whose result is satisfied.  "—" when F = 0; when the store records no
+ *     follow-up results (no complaints.followup_result) the Summary says
+ *     the figure is not available;
  *   - daily-close difference (日结差额) = declared - expected of the closes
  *     in force (status declared or signed, table day_closes) of the
- *     period; shown only when the store has daily closes.
+ *     period, per clerk and per method (day_close_lines); shown when the
+ *     store has daily closes.
  *
  * Crash safety: the workbook is written to "PATH.tmp-XXXXXX" in the
  * destination folder, workbook_close() is checked, the file is read back

@@ -195,7 +195,10 @@ static void show_form(const struct form_def *f)
 static void report_broken(void *ud, const struct hall_err *e)
 {
 	(void)ud;
-	fprintf(stderr, "%s\n", hall_err_msg(e));
+	/* the message quotes the file: never let it drive the terminal */
+	char clean[HALL_ERR_TEXT * 3];
+	utf8_sanitize(clean, sizeof clean, hall_err_msg(e), false);
+	fprintf(stderr, "%s\n", clean);
 }
 
 int cmd_forms(struct cli *c)

@@ -300,7 +300,10 @@ int cmd_show(struct cli *c)
 static void put_line(void *ud, const char *line)
 {
 	(void)ud;
-	printf("%s\n", line);
+	/* day names come from an administrator's file: sanitise */
+	char clean[1024];
+	utf8_sanitize(clean, sizeof clean, line, false);
+	printf("%s\n", clean);
 }
 
 static int calendar_show(struct cli *c)

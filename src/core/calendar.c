@@ -258,12 +258,20 @@ int calendar_parse(const char *text, const char *path, struct cal_year *out,
 		if (!*q || *q == '#')
 			continue;
 		if (utf8_has_control(q, false)) {
-			/* tabs are separators, not control characters here */
-			for (const char *c = q; *c; c++)
-				if ((unsigned char)*c < 0x20 && *c != '\t')
-					return hall_err_set(err, HALL_EINVAL, NULL,
-						"%s:%d: 含有控制字符", "%s:%d: control character",
-						path, lineno);
+			/* tabs are separators, not control characters here; every
+			 * other control (C0, DEL, C1) is refused */
+			char *flat = strdup(q);
+			if (!flat)
+				return hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+			for (char *c = flat; *c; c++)
+				if (*c == '\t')
+					*c = ' ';
+			bool bad = utf8_has_control(flat, false);
+			free(flat);
+			if (bad)
+				return hall_err_set(err, HALL_EINVAL, NULL,
+					"%s:%d: 含有控制字符", "%s:%d: control character",
+					path, lineno);
 		}
 		const char *t;
 		size_t tn = token(&q, &t);

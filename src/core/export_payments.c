@@ -1,5 +1,5 @@
 /* export_payments.c - 收费明细, the payments journal: every payment of the
- * period and every reversal, in time order, then subtotals by method and
+ * period and every reversal, day by day in time order, then subtotals by method and
  * by clerk as formulas (SUMIFS/COUNTIFS, SUMPRODUCT) written with their
  * results, which are summed here in int64 fen while the rows stream by
  * (constant_memory: the totals come after the rows). */

@@ -703,10 +703,11 @@ int xsheet_summary(struct xctx *x)
 	xs_next(&sh, 1);
 	xs_text_free(&sh, 0, hall_tr(
 		"说明：受理＝本期受理；办结＝本期办结（最后一次环节变动的日期）；在办＝目前仍在办且在期末前受理；"
-		"超期＝有截止时间，在办已过截止时间，或办结晚于截止时间。金额单位：元。",
+		"超期＝按时限规则和工作日历，某一时限在办已过截止时间，或完成晚于截止时间（撤销的不计）。金额单位：元。",
 		"Notes: received = accepted in the period; finished = finished in the period (date of the last stage change); "
-		"open = still open now and accepted by the end of the period; overdue = has a deadline and is open past it or "
-		"was finished after it. Amounts in yuan."), x->f.note);
+		"open = still open now and accepted by the end of the period; overdue = by the deadline rules and the "
+		"working-day calendar, a clock running past its deadline or met after it (cancelled orders never). "
+		"Amounts in yuan."), x->f.note);
 	xs_next(&sh, 1);
 	x_progress(x, 100);
 	xs_close(&sh);

@@ -802,9 +802,12 @@ static void rmoney(struct sbuf *b, const char *label, int64_t fen)
 
 /* Three columns: 10 left, 15 right, 15 right; falls back to lines when an
  * amount does not fit. */
-static void rbill(struct sbuf *b, const char *period, int64_t principal,
+static void rbill(struct sbuf *b, const char *raw_period, int64_t principal,
                   int64_t fee)
 {
+	/* the period comes from the store: never let it drive the printer */
+	char period[64];
+	utf8_sanitize(period, sizeof period, raw_period, false);
 	char p[32], f[32];
 	money_format(principal, p, sizeof p);
 	money_format(fee, f, sizeof f);
