@@ -29,12 +29,16 @@ for t in "$build"/tests/test_* "$top"/tests/t_*.sh; do
 	[ -n "$pattern" ] && case "$name" in *$pattern*) ;; *) continue;; esac
 	out="$log/$name.out"
 	start=$(date +%s)
+	# a hung test must not hang the whole run: TEST_TIMEOUT seconds each
 	if [ "${t%.sh}" != "$t" ]; then
-		(cd "$log" && TEST_TMP=$(mktemp -d "$log/tmp.XXXXXX") sh "$t") >"$out" 2>&1
+		(cd "$log" && TEST_TMP=$(mktemp -d "$log/tmp.XXXXXX") \
+			timeout -k 10 "${TEST_TIMEOUT:-600}" sh "$t") >"$out" 2>&1
 	else
-		(cd "$log" && TEST_TMP=$(mktemp -d "$log/tmp.XXXXXX") "$top/$t") >"$out" 2>&1
+		(cd "$log" && TEST_TMP=$(mktemp -d "$log/tmp.XXXXXX") \
+			timeout -k 10 "${TEST_TIMEOUT:-600}" "$top/$t") >"$out" 2>&1
 	fi
 	rc=$?
+	[ $rc -eq 124 ] && echo "timed out after ${TEST_TIMEOUT:-600} s" >>"$out"
 	count "$out"
 	secs=$(( $(date +%s) - start ))
 	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
