@@ -12,7 +12,8 @@ PY=/usr/bin/python3
 export TZ=Asia/Shanghai HALL_NOW=2026-05-12T02:00:00Z HALL_PASSWORD=demo1234
 unset HALL_LANG
 TODAY=2026-05-12
-db=$T/hall.db
+mkdir -p "$T/store"
+db=$T/store/hall.db   # exports go to $T: never into the store's folder
 
 # run the python checker; each PASS/FAIL line becomes ok/not ok
 checked() { # WORKBOOK FROM TO LABEL
@@ -117,6 +118,8 @@ check "date and period together" 2 hall export daily --db "$db" --user 9001 --da
 check "half a period" 2 hall export daily --db "$db" --user 9001 --from 2026-05-10 -o "$T/x.xlsx"
 check "no output file" 2 hall export daily --db "$db" --user 9001
 check "not .xlsx" 2 hall export daily --db "$db" --user 9001 -o "$T/x.csv"
+check "not into the store's folder" 4 hall export daily --db "$db" --user 9001 -o "$T/store/x.xlsx"
+has "says why" "$T/err" "数据库所在的文件夹"
 check "a folder that does not exist" 7 hall export daily --db "$db" --user 9001 -o "$T/none/x.xlsx"
 has "names the folder" "$T/err" "$T/none"
 touch "$T/afile"

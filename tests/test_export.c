@@ -37,7 +37,7 @@
 #define NOW "2026-05-12T02:00:00Z"   /* Tuesday 10:00 in Beijing */
 #define TODAY "2026-05-12"
 
-static char dir[512], db[600];
+static char dir[512], db[700];   /* outputs in dir, the store in dir/store */
 static struct store *S;
 static struct hall_actor manager, clerk, clerk2, admin;
 static char busy_day[11];            /* the demo day with most payments */
@@ -242,7 +242,10 @@ static int group_setup(void **state)
 	snprintf(dir, sizeof dir, "%s/export.XXXXXX", t ? t : "/tmp");
 	if (!mkdtemp(dir))
 		return -1;
-	snprintf(db, sizeof db, "%s/hall.db", dir);
+	snprintf(db, sizeof db, "%s/store", dir);
+	if (mkdir(db, 0755) != 0)
+		return -1;
+	snprintf(db, sizeof db, "%s/store/hall.db", dir);
 	struct demo_options o;
 	demo_options_init(&o);
 	o.customers = 400;
@@ -490,6 +493,12 @@ static void test_bad_input_writes_nothing(void **state)
 		path_in(q, sizeof q, "ro");
 		rmdir(q);
 	}
+	/* never into the store's own folder */
+	snprintf(q, sizeof q, "%s/store/x.xlsx", dir);
+	o.path = q;
+	expect_rc(export_run(S, &manager, &o, NULL, &e), HALL_EPERM, &e);
+	assert_non_null(strstr(e.zh, "数据库所在的文件夹"));
+	assert_false(exists(q));
 	assert_false(exists(p));
 	assert_int_equal(count_files(".tmp-"), 0);
 	assert_int_equal(count_files(".xls"), 0);

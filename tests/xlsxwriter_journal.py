@@ -10,7 +10,8 @@ by day in time order, with clerk and customer names), the same 14 columns, forma
 title and information rows, frozen header, autofilter, A4 landscape one
 page wide, header/footer, column widths from the display width, and the
 same subtotals by method and by clerk as formulas with their results,
-in constant_memory mode.  Prints the number of rows written.
+in constant_memory mode.  Prints the number of rows written and its peak
+resident memory ("peak_rss_kb N", VmHWM).
 """
 import datetime
 import sqlite3
@@ -186,4 +187,8 @@ widths[1], widths[2] = max(widths[1], 19), max(widths[2], 10)
 for i, w in enumerate(widths):
     ws.set_column(i, i, min(max(w, 4), CAPS.get(i, 48)) + 1.5)
 wb.close()
-print(last - first + 1)
+print("rows %d" % (last - first + 1))
+with open("/proc/self/status") as f:   # peak RSS of this process image
+    for line in f:
+        if line.startswith("VmHWM:"):
+            print("peak_rss_kb %d" % int(line.split()[1]))

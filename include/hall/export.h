@@ -181,7 +181,8 @@ void export_suggest_name(const struct store *s, enum export_report r,
  * (0-99), the role (HALL_EPERM: a clerk asking for another day than today),
  * the path (HALL_EINVAL: empty or not .xlsx; HALL_EEXIST: the file exists
  * and force is false, or it is a folder; HALL_EIO: the folder is missing
- * or not writable).  Then reads the store in one read transaction (one
+ * or not writable; HALL_EPERM: the store's own folder, which
+ * priv_output_path_check refuses).  Then reads the store in one read transaction (one
  * consistent snapshot) and writes the workbook as described at the top.
  * HALL_EIO with the system's reason for a write that fails (a full disk),
  * HALL_EINVAL for a period with more rows than one sheet holds.

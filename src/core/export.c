@@ -17,6 +17,7 @@
 
 #include "export_int.h"
 #include "hall/ident.h"
+#include "hall/priv.h"
 
 static const struct {
 	const char *key, *zh, *en;
@@ -480,6 +481,9 @@ int export_run(struct store *s, const struct hall_actor *actor,
 		rc = role_check(x);
 	if (rc == HALL_OK)
 		rc = check_path(o->path, o->force, dir, sizeof dir, err);
+	/* never into the store's folder (priv.h: the store's group owns it) */
+	if (rc == HALL_OK)
+		rc = priv_output_path_check(o->path, store_path(s), err);
 	if (rc != HALL_OK)
 		goto out;
 	cal_parse_date(x->from, &x->from_day);
