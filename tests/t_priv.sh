@@ -56,6 +56,11 @@ done
 check "HALL_NOW ignored" 0 as_clerk HALL_NOW=2020-01-01T00:00:00Z HALL_PASSWORD=demo1234 "$H" submit payment --db "$db" --user 1001 account_no="$acct" amount=1.00 method=cash
 r2=$(head -n1 "$T/out")
 eq "created today, not back-dated" "$(sq "$db" "SELECT substr(created_at, 1, 4) FROM payments WHERE receipt_no='$r2'")" "$(date -u +%Y)"
+# a time zone a day away would move "today" (reversals, reopening a day)
+check "TZ ignored" 0 as_clerk TZ=XXX-24 HALL_PASSWORD=demo1234 "$H" submit payment --db "$db" --user 1001 account_no="$acct" amount=1.00 method=cash
+r3=$(head -n1 "$T/out")
+eq "business date in the server's zone, not the clerk's" \
+	"$(sq "$db" "SELECT business_date FROM payments WHERE receipt_no='$r3'")" "$(date +%F)"
 mkdir -p "$base/home/forms" && printf 'form payment\ntitle x | x\naction payment\nfield amount\n  type money\n' >"$base/home/forms/payment.form"
 chown -R 65534:65534 "$base/home/forms"
 check "HALL_FORMS ignored (the clerk's own forms would drop rules)" 0 as_clerk HALL_FORMS="$base/home/forms" "$H" forms show payment

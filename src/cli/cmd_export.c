@@ -59,8 +59,10 @@ int cmd_export(struct cli *c)
 		cli_errorf("请用 -o 文件.xlsx 指定导出文件", "give the file to write with -o FILE.xlsx");
 		return 2;
 	}
+	/* read-write although an export only reads: the login must be able
+	 * to count a wrong password and write its audit row */
 	struct store *s;
-	if ((rc = cli_open_store(c, STORE_RO, &s)))
+	if ((rc = cli_open_store(c, STORE_RW, &s)))
 		return rc;
 	struct hall_actor actor;
 	rc = cli_login(c, s, cli_opt(c, "user"), "HALL_PASSWORD", "密码：", "Password: ", &actor);

@@ -376,7 +376,7 @@ int auth_user_passwd(struct store *s, const struct hall_actor *actor,
                      struct hall_err *err)
 {
 	int rc;
-	bool self = actor && strcmp(actor->user.id, id) == 0;
+	bool self = actor && actor->user.active && strcmp(actor->user.id, id) == 0;
 	if (!self && (rc = auth_require(actor, ROLE_ADMIN, "重置他人密码",
 	                                "reset another user's password", err)) != HALL_OK)
 		return rc;

@@ -923,7 +923,17 @@ int payment_receipt_reprint_format(const char *original, int copy,
 	if (voided)
 		rcenter(&b, "本收据已冲正作废");
 	rrule(&b, '*');
-	sbuf_adds(&b, nz(original));
+	/* the stored original may have been edited in the file: never let it
+	 * drive the printer */
+	size_t n = strlen(nz(original)) * 3 + 1;
+	char *clean = malloc(n);
+	if (!clean) {
+		sbuf_free(&b);
+		return oom(err);
+	}
+	utf8_sanitize(clean, n, nz(original), true);
+	sbuf_adds(&b, clean);
+	free(clean);
 	if (b.oom) {
 		sbuf_free(&b);
 		return oom(err);

@@ -26,6 +26,8 @@ static bool dangerous(const char *kv)
 	static const char *const prefixes[] = { "LD_", "MALLOC_", "DEMO_", NULL };
 	static const char *const names[] = { "GCONV_PATH", "LOCPATH", "NLSPATH",
 		"SQLITE_TMPDIR", "TMPDIR", "HALL_NOW", "HALL_BUSY_TIMEOUT_MS",
+		/* the business date follows the server's zone, not the clerk's */
+		"TZ",
 		"HALL_FORMS", "HALL_CENTRAL", "HALL_CONFIG", NULL };
 	for (const char *const *p = prefixes; *p; p++)
 		if (strncmp(kv, *p, strlen(*p)) == 0)

@@ -18,7 +18,8 @@
 #include "hall/priv.h"
 #include "hall/utf8.h"
 
-#define STMT_CACHE 96
+/* more than the distinct SQL texts of the program, so that eviction is rare */
+#define STMT_CACHE 256
 
 struct stmt_slot {
 	const char *sql;      /* the caller's string (compared by content) */
@@ -111,15 +112,27 @@ sqlite3_stmt *store_stmt(struct store *s, const char *sql,
 		s->stmts[s->nstmts].sql = sql;
 		s->stmts[s->nstmts].st = st;
 		s->nstmts++;
-	} else {
-		/* cache full: evict the oldest slot */
-		sqlite3_finalize(s->stmts[0].st);
-		memmove(&s->stmts[0], &s->stmts[1],
-		        sizeof s->stmts[0] * (STMT_CACHE - 1));
+		return st;
+	}
+	/* cache full: evict the oldest statement that is not being stepped
+	 * (a caller may be looping over one while its callback prepares
+	 * another) */
+	for (int i = 0; i < STMT_CACHE; i++) {
+		if (sqlite3_stmt_busy(s->stmts[i].st))
+			continue;
+		sqlite3_finalize(s->stmts[i].st);
+		memmove(&s->stmts[i], &s->stmts[i + 1],
+		        sizeof s->stmts[0] * (size_t)(STMT_CACHE - 1 - i));
 		s->stmts[STMT_CACHE - 1].sql = sql;
 		s->stmts[STMT_CACHE - 1].st = st;
+		return st;
 	}
-	return st;
+	/* every cached statement is busy: an uncached one would leak;
+	 * refuse instead */
+	sqlite3_finalize(st);
+	hall_err_text(err, HALL_EDB, NULL, "内部错误：语句缓存已满",
+	              "internal error: the statement cache is full");
+	return NULL;
 }
 
 static int exec_sql(struct store *s, const char *sql, struct hall_err *err)
