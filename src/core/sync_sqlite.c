@@ -231,13 +231,14 @@ static const char base_ddl[] =
 
 static bool has_column(struct sync_be *b, const char *table, const char *col)
 {
-	char sql[160];
-	snprintf(sql, sizeof sql, "SELECT 1 FROM pragma_table_info('%s') WHERE name = '%s'",
-	         table, col);
 	sqlite3_stmt *st;
 	bool yes = false;
-	if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) == SQLITE_OK)
+	if (sqlite3_prepare_v2(b->db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
+	                       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, col, -1, SQLITE_STATIC);
 		yes = sqlite3_step(st) == SQLITE_ROW;
+	}
 	sqlite3_finalize(st);
 	return yes;
 }
