@@ -98,6 +98,14 @@ HALL_APPROVER_PASSWORD=wrong-pass check "reverse: wrong manager password" 4 hall
 HALL_APPROVER_PASSWORD=demo1234 check "reverse: a clerk as approver" 4 hall reverse --user 1001 --approver 1002 "$r" reason=收错
 has "reverse: clerk refused" "$T/err" "营业员"
 HALL_APPROVER_PASSWORD=demo1234 check "reverse: short reason" 2 hall reverse --user 1001 --approver 9001 "$r" reason=x
+# the manager who took a payment cannot approve its reversal
+acct2=$(sq "$db" "SELECT account_no FROM customers WHERE status = 'normal' AND account_no <> '$acct' ORDER BY account_no DESC LIMIT 1")
+check "a manager takes a payment" 0 hall submit payment --user 9001 account_no="$acct2" amount=1.00 method=cash
+rm_=$(head -n1 "$T/out")
+n0=$(journal)
+HALL_APPROVER_PASSWORD=demo1234 check "reverse: the payment's own taker as approver" 4 \
+	hall reverse --user 1001 --approver 9001 "$rm_" reason=客户要求退款
+has "reverse: taker refused" "$T/err" "收取了这笔缴费"
 eq "refusals wrote nothing" "$(journal)" "$n0"
 eq "payment still ok" "$(sq "$db" "SELECT status FROM payments WHERE receipt_no = '$r'")" "ok"
 HALL_APPROVER_PASSWORD=demo1234 check "reverse" 0 hall reverse --user 1002 --approver 9001 "$r" reason=客户要求退款

@@ -2124,6 +2124,16 @@ int payment_reverse(struct store *s, const struct hall_actor *actor,
 	int rc = payment_reverse_check(s, actor, receipt_no, reason, err);
 	if (rc != HALL_OK)
 		return rc;
+	/* four eyes: neither the clerk reversing nor the one who took the
+	 * money may approve */
+	struct pay_row p;
+	if ((rc = pay_get(s, receipt_no, &p, err)) != HALL_OK)
+		return rc;
+	if (approver_id && strcmp(approver_id, p.staff_id) == 0)
+		return hall_err_set(err, HALL_EPERM, "approver",
+			"审批人：工号 %s 收取了这笔缴费，不能审批它的冲正，请另一位主任审批",
+			"approver: staff id %s took this payment and cannot approve its reversal; ask another manager",
+			approver_id);
 	struct hall_user u;
 	if ((rc = approve(s, approver_id, approver_password, actor->user.id,
 	                  "冲正", "a reversal", &u, err)) != HALL_OK)
