@@ -14,6 +14,9 @@
 #include "hall/payment.h"
 
 
+/* Extra attempts at BEGIN IMMEDIATE, each waiting up to the busy timeout. */
+#define COUNTER_BUSY_RETRIES 5
+
 struct action_ctx {
 	struct store *s;
 	const struct form_values *v;    /* normalised values */
@@ -459,7 +462,11 @@ int counter_submit(struct store *s, const struct form_def *form,
 	errs->n = 0;
 	struct action_ctx a = { .s = s, .v = &norm, .actor = actor, .res = res, .err = err };
 	sbuf_init(&a.extras);
-	rc = store_begin(s, err);
+	/* BEGIN IMMEDIATE that timed out wrote nothing: try again a few times
+	 * (as payment_take does) before a busy message reaches the clerk */
+	rc = HALL_EBUSY;
+	for (int i = 0; i <= COUNTER_BUSY_RETRIES && rc == HALL_EBUSY; i++)
+		rc = store_begin(s, err);
 	if (rc == HALL_OK) {
 		store_now_utc(a.now);
 		store_today_local(a.today);
