@@ -277,14 +277,22 @@ static size_t money_width(int64_t fen)
 	return strlen(money_format(fen, buf, sizeof buf));
 }
 
+/* The one conversion from fen to a cell value.  libxlsxwriter stores every
+ * number as a double; the quotient of an int64 below 2^53 by 100 is the
+ * nearest double to the exact yuan amount, which the 0.00 format shows
+ * exactly.  The double is written, never added to or compared: every sum is
+ * made in int64 fen before it gets here. */
+static double fen_cell(int64_t fen)
+{
+	return (double)fen / 100.0;
+}
+
 void xs_money(struct xsheet *sh, int col, int64_t fen, lxw_format *fmt)
 {
 	/* cheap bound first: digits + separators + sign + ".00" */
 	if (col < XS_MAXCOLS && digits(fen) + digits(fen) / 3 + 3 > sh->width[col])
 		widen(sh, col, money_width(fen));
-	/* fen become yuan here and only here, as the cell's value */
-	double yuan = (double)fen / 100.0;
-	x_lxw(sh->x, worksheet_write_number(sh->ws, sh->row, (lxw_col_t)col, yuan,
+	x_lxw(sh->x, worksheet_write_number(sh->ws, sh->row, (lxw_col_t)col, fen_cell(fen),
 	                                    fmt ? fmt : sh->x->f.money), "money");
 }
 
@@ -321,9 +329,9 @@ void xs_formula_money(struct xsheet *sh, int col, const char *formula,
                       int64_t fen, lxw_format *fmt)
 {
 	widen(sh, col, money_width(fen));
-	double yuan = (double)fen / 100.0;   /* the cached result, as a cell value */
 	x_lxw(sh->x, worksheet_write_formula_num(sh->ws, sh->row, (lxw_col_t)col, formula,
-	                                         fmt ? fmt : sh->x->f.money, yuan), "formula");
+	                                         fmt ? fmt : sh->x->f.money, fen_cell(fen)),
+	      "formula");
 }
 
 void xs_formula_int(struct xsheet *sh, int col, const char *formula,

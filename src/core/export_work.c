@@ -219,6 +219,33 @@ static void ledger_totals(struct xsheet *sh, lxw_row_t first, lxw_row_t last,
 	}
 }
 
+/* What every ledger does after its rows: stop on an error or a failed
+ * step, count the rows, then either say the period had none or write the
+ * totals, and close the sheet. */
+static int ledger_end(struct xctx *x, struct xsheet *sh, int rc, int src,
+                      lxw_row_t first, long n, long nopen, long nover,
+                      int col_no, int col_status, int col_overdue,
+                      int col_sum, int64_t sum,
+                      const char *empty_zh, const char *empty_en)
+{
+	if (rc != HALL_OK)
+		return rc;
+	if (!x->cancelled && src != SQLITE_DONE)
+		return x->err->code;
+	x->nrows += n;
+	if (n == 0) {
+		xs_nothing(sh, empty_zh, empty_en);
+		xs_table_end(sh);
+	} else {
+		lxw_row_t last = sh->row - 1;
+		xs_table_end(sh);
+		ledger_totals(sh, first, last, col_no, col_status, col_overdue, n,
+		              nopen, nover, col_sum, sum);
+	}
+	xs_close(sh);
+	return HALL_OK;
+}
+
 /* ------------------------------------------------------- applications */
 
 enum {
@@ -293,22 +320,9 @@ int xsheet_applications(struct xctx *x)
 		x_progress(x, 1);
 	}
 	sqlite3_finalize(st);
-	if (rc != HALL_OK)
-		return rc;
-	if (!x->cancelled && src != SQLITE_DONE)
-		return x->err->code;
-	x->nrows += n;
-	if (n == 0) {
-		xs_nothing(&sh, "本期间没有在办或办结的新装申请", "No open or finished applications in this period");
-		xs_table_end(&sh);
-	} else {
-		lxw_row_t last = sh.row - 1;
-		xs_table_end(&sh);
-		ledger_totals(&sh, first, last, A_NO, A_STATUS, A_OVERDUE, n, nopen, nover,
-		              A_CAPACITY, cap);
-	}
-	xs_close(&sh);
-	return HALL_OK;
+	return ledger_end(x, &sh, rc, src, first, n, nopen, nover, A_NO, A_STATUS, A_OVERDUE,
+	                  A_CAPACITY, cap, "本期间没有在办或办结的新装申请",
+	                  "No open or finished applications in this period");
 }
 
 /* ------------------------------------------------------------ changes */
@@ -376,21 +390,9 @@ int xsheet_changes(struct xctx *x)
 		x_progress(x, 1);
 	}
 	sqlite3_finalize(st);
-	if (rc != HALL_OK)
-		return rc;
-	if (!x->cancelled && src != SQLITE_DONE)
-		return x->err->code;
-	x->nrows += n;
-	if (n == 0) {
-		xs_nothing(&sh, "本期间没有在办或办结的变更用电", "No open or finished business changes in this period");
-		xs_table_end(&sh);
-	} else {
-		lxw_row_t last = sh.row - 1;
-		xs_table_end(&sh);
-		ledger_totals(&sh, first, last, G_NO, G_STATUS, G_OVERDUE, n, nopen, nover, -1, 0);
-	}
-	xs_close(&sh);
-	return HALL_OK;
+	return ledger_end(x, &sh, rc, src, first, n, nopen, nover, G_NO, G_STATUS, G_OVERDUE,
+	                  -1, 0, "本期间没有在办或办结的变更用电",
+	                  "No open or finished business changes in this period");
 }
 
 /* --------------------------------------------------------- complaints */
@@ -487,19 +489,7 @@ int xsheet_complaints(struct xctx *x)
 		x_progress(x, 1);
 	}
 	sqlite3_finalize(st);
-	if (rc != HALL_OK)
-		return rc;
-	if (!x->cancelled && src != SQLITE_DONE)
-		return x->err->code;
-	x->nrows += n;
-	if (n == 0) {
-		xs_nothing(&sh, "本期间没有客户诉求", "No customer feedback in this period");
-		xs_table_end(&sh);
-	} else {
-		lxw_row_t last = sh.row - 1;
-		xs_table_end(&sh);
-		ledger_totals(&sh, first, last, K_NO, K_STATUS, K_OVERDUE, n, nopen, nover, -1, 0);
-	}
-	xs_close(&sh);
-	return HALL_OK;
+	return ledger_end(x, &sh, rc, src, first, n, nopen, nover, K_NO, K_STATUS, K_OVERDUE,
+	                  -1, 0, "本期间没有客户诉求",
+	                  "No customer feedback in this period");
 }
