@@ -34,7 +34,9 @@ CPPFLAGS_ALL = -Iinclude -Isrc -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
 CFLAGS_ALL = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
 	$(OPT) $(SANFLAGS) $(CFLAGS)
-LIBS_ALL   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+# libpq is not linked: src/core/pq.c loads it with dlopen on the first
+# PostgreSQL connection, so other commands do not pay for loading it.
+LIBS_ALL   = $(shell $(PKG_CONFIG) --libs $(filter-out libpq,$(PKGS)) 2>/dev/null) -lm
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 CORE_SRC := $(sort $(wildcard src/core/*.c))

@@ -31,6 +31,7 @@
 
 #include <libpq-fe.h>
 
+#include "pq.h"
 #include "sbuf.h"
 #include "sync_backend.h"
 #include "hall/store.h"
@@ -156,6 +157,8 @@ static void describe(const char *url, char *out, size_t n)
 static int pg_open(const char *url, struct sync_be **out, struct hall_err *err)
 {
 	*out = NULL;
+	if (pq_load(err) != HALL_OK)
+		return SYNC_CONFIG;
 	struct sync_be *b = calloc(1, sizeof *b);
 	if (!b) {
 		hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
