@@ -10,6 +10,8 @@
  *     the journal entry and detail "sha256:<hex>" of the entry's payload;
  *   - events that change nothing else (audit_log): logins ("login"),
  *     failed logins ("login.fail", "login.locked"), logouts ("logout"),
+ *     command-line sessions opened ("session.open") and used by a command
+ *     ("login.session"; auth.h, `hall login`),
  *     exports ("export"), reads of a full ID number or phone
  *     ("pii.show"), backups and restores ("store.backup",
  *     "store.restore").

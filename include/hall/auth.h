@@ -10,6 +10,7 @@
 #define HALL_AUTH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "hall/err.h"
 #include "hall/store.h"
@@ -73,6 +74,36 @@ int auth_user_passwd(struct store *s, const struct hall_actor *actor,
 int auth_user_list(struct store *s,
                    void (*fn)(void *ud, const struct hall_user *u), void *ud,
                    struct hall_err *err);
+
+/* Command-line sessions (`hall login`): a clerk types the password once
+ * per shift instead of once per command (a yescrypt check costs about
+ * 16 ms, more than the rest of a `hall submit`).  A session is a random
+ * token of AUTH_TOKEN_LEN hex digits that the CLI keeps in a 0600 file of
+ * the Unix user; the store keeps only its SHA-256, the staff id, the Unix
+ * user it was issued to, its end, and a tag of the password hash, so a
+ * changed or reset password ends it. */
+#define AUTH_TOKEN_LEN 64
+#define AUTH_SESSION_MINUTES 480        /* default: one shift */
+#define AUTH_SESSION_MAX_MINUTES 720
+
+/* Open a session for actor (just logged in with auth_login) issued to
+ * Unix user uid, ending after minutes; token gets the secret.  Refused
+ * while the user must change the password.  Audited ("session.open"). */
+int auth_session_open(struct store *s, const struct hall_actor *actor,
+                      int64_t uid, int minutes, char token[AUTH_TOKEN_LEN + 1],
+                      struct hall_err *err);
+/* Log in by session: id's session with this token, issued to uid, not
+ * ended, not expired, opened under the current password, the user active,
+ * not locked and not due a password change.  Fills *out, audits
+ * "login.session" (deferred like a login, audit.h).  Else HALL_EAUTH
+ * saying why. */
+int auth_session_check(struct store *s, const char *id, const char *token,
+                       int64_t uid, struct hall_user *out,
+                       struct hall_err *err);
+/* End a session (`hall logout`); audited "logout".  An unknown or ended
+ * token is not an error. */
+int auth_session_close(struct store *s, const struct hall_actor *actor,
+                       const char *token, struct hall_err *err);
 
 /* Role checks: HALL_OK or HALL_EPERM with a message naming the action. */
 int auth_require(const struct hall_actor *actor, enum hall_role min_role,

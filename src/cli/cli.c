@@ -185,9 +185,51 @@ bool cli_read_password(const char *prompt, char *out, size_t outsz)
 	return ok;
 }
 
+static int login_counter(const struct cli *c, struct hall_actor *out)
+{
+	const char *cn = cli_opt(c, "counter");
+	out->counter = c->cfg.counter ? c->cfg.counter : 1;
+	if (cn) {
+		char *end;
+		long n = strtol(cn, &end, 10);
+		if (*cn == '\0' || *end || n < 1 || n > 99) {
+			cli_errorf("--counter 窗口号应为1至99", "--counter must be 1 to 99");
+			return 2;
+		}
+		out->counter = (int)n;
+	}
+	return 0;
+}
+
 int cli_login(const struct cli *c, struct store *s, const char *user,
               const char *env_var, const char *prompt_zh,
               const char *prompt_en, struct hall_actor *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!user || !*user || strcmp(env_var, "HALL_PASSWORD") != 0 || getenv(env_var))
+		return cli_login_password(c, s, user, env_var, prompt_zh, prompt_en, out);
+	char token[AUTH_TOKEN_LEN + 1];
+	int have = cli_session_read(s, user, token);
+	if (have < 0)
+		return 4;
+	if (have == 0)
+		return cli_login_password(c, s, user, env_var, prompt_zh, prompt_en, out);
+	struct hall_err e;
+	audit_defer_logins(s, true);
+	int rc = auth_session_check(s, user, token, (int64_t)getuid(), &out->user, &e);
+	explicit_bzero(token, sizeof token);
+	if (rc == HALL_OK)
+		return login_counter(c, out);
+	/* an ended session: say why, then ask for the password if we can */
+	cli_error(&e);
+	if (!isatty(STDIN_FILENO))
+		return hall_rc_exit(rc);
+	return cli_login_password(c, s, user, env_var, prompt_zh, prompt_en, out);
+}
+
+int cli_login_password(const struct cli *c, struct store *s, const char *user,
+                       const char *env_var, const char *prompt_zh,
+                       const char *prompt_en, struct hall_actor *out)
 {
 	memset(out, 0, sizeof *out);
 	if (!user || !*user) {
@@ -202,9 +244,14 @@ int cli_login(const struct cli *c, struct store *s, const char *user,
 		char prompt[128];
 		snprintf(prompt, sizeof prompt, "%s", hall_tr(prompt_zh, prompt_en));
 		if (!cli_read_password(prompt, pw, sizeof pw)) {
-			cli_errorf("需要密码：没有终端可以输入，请设置环境变量 %s",
-			           "a password is needed: no terminal to ask on; set %s",
-			           env_var);
+			if (strcmp(env_var, "HALL_PASSWORD") == 0)
+				cli_errorf("需要密码：没有终端可以输入，请先 hall login 开会话，或设置环境变量 %s",
+				           "a password is needed: no terminal to ask on; open a session with hall login, or set %s",
+				           env_var);
+			else
+				cli_errorf("需要密码：没有终端可以输入，请设置环境变量 %s",
+				           "a password is needed: no terminal to ask on; set %s",
+				           env_var);
 			return 4;
 		}
 	}
@@ -217,18 +264,7 @@ int cli_login(const struct cli *c, struct store *s, const char *user,
 		cli_error(&e);
 		return hall_rc_exit(rc);
 	}
-	const char *cn = cli_opt(c, "counter");
-	out->counter = c->cfg.counter ? c->cfg.counter : 1;
-	if (cn) {
-		char *end;
-		long n = strtol(cn, &end, 10);
-		if (*cn == '\0' || *end || n < 1 || n > 99) {
-			cli_errorf("--counter 窗口号应为1至99", "--counter must be 1 to 99");
-			return 2;
-		}
-		out->counter = (int)n;
-	}
-	return 0;
+	return login_counter(c, out);
 }
 
 static bool progress_shown;

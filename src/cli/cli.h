@@ -46,13 +46,24 @@ int cli_open_store(const struct cli *c, enum store_mode mode,
                    struct store **out);
 int cli_load_forms(const struct cli *c, struct form_set **out);
 
-/* Log --user in with the password from env_var or a prompt on the
- * terminal; counter from --counter, HALL_COUNTER, configuration, else 1.
+/* Log --user in: with env_var "HALL_PASSWORD" unset, by the user's session
+ * (hall login) when there is one, else with the password from env_var or
+ * a prompt on the terminal; counter from --counter, HALL_COUNTER, configuration, else 1.
  * Returns 0 or an exit status. */
 int cli_login(const struct cli *c, struct store *s, const char *user,
               const char *env_var, const char *prompt_zh,
               const char *prompt_en, struct hall_actor *out);
 
+/* cli_login without sessions: always the password (hall login, and every
+ * approver's password, which a session must never stand in for). */
+int cli_login_password(const struct cli *c, struct store *s, const char *user,
+                       const char *env_var, const char *prompt_zh,
+                       const char *prompt_en, struct hall_actor *out);
+/* The token of user's session with this store from the user's private
+ * session file (cmd_session.c): 1 found, 0 none, -1 refused (message
+ * printed: the file is open to others). */
+int cli_session_read(struct store *s, const char *user,
+                     char token[AUTH_TOKEN_LEN + 1]);
 /* Read a password from the terminal without echo; false if no terminal. */
 bool cli_read_password(const char *prompt, char *out, size_t outsz);
 
@@ -68,6 +79,9 @@ int cmd_import(struct cli *c);
 int cmd_submit(struct cli *c);
 int cmd_find(struct cli *c);
 int cmd_forms(struct cli *c);
+/* cmd_session.c: hall login / hall logout */
+int cmd_login(struct cli *c);
+int cmd_logout(struct cli *c);
 int cmd_counter(struct cli *c);
 /* cmd_export.c: Excel workbooks for managers */
 int cmd_export(struct cli *c);

@@ -35,6 +35,14 @@ static const struct command commands[] = {
 	{ "submit", cmd_submit, "hall submit FORM --db PATH --user ID [--counter N] key=value ...",
 	  "提交一张窗口表单（new-connection、change、payment、complaint），打印新单据号",
 	  "submit a counter form (new-connection, change, payment, complaint) and print the new record's number" },
+	{ "login", cmd_login, "hall login --db PATH --user ID [--minutes N] [--counter N]\n"
+	  "  the session is kept in a 0600 file in $XDG_RUNTIME_DIR/hall (or /run/user/UID/hall);\n"
+	  "  it ends after N minutes (default 480, at most 720), at hall logout, or when the password changes;\n"
+	  "  approvers (--approver) always type their own password",
+	  "登录一个班次：输一次密码，此后本系统用户的 hall 命令在会话期内不必再输密码",
+	  "log in for a shift: type the password once; this Unix user's hall commands need none while the session lasts" },
+	{ "logout", cmd_logout, "hall logout --db PATH --user ID",
+	  "结束会话（下班时）", "end the session (at the end of the shift)" },
 	{ "find", cmd_find, "hall find --db PATH [--limit N] QUERY",
 	  "查找客户：户号、电话（或尾号）、证件号，或姓名、地址的一部分",
 	  "find customers by account, phone (or its last digits), ID number, or part of a name or address" },

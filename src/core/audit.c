@@ -237,6 +237,7 @@ static struct store *defer_store;
 static struct {
 	struct store *s;            /* NULL: no login waiting */
 	bool in_txn;                /* written into the open transaction */
+	const char *kind;           /* "login" or "login.session" */
 	char at[21];
 	char staff_id[AUTH_ID_MAX + 1];
 	char target[AUDIT_TARGET_MAX + 1];
@@ -267,10 +268,12 @@ int audit_login(struct store *s, const char *kind, const char *staff_id,
 		return HALL_OK;
 	char det[AUDIT_DETAIL_MAX + 1];
 	login_detail(detail, det, sizeof det);
-	if (defer_store == s && !pending.s && strcmp(kind, "login") == 0 &&
+	bool deferrable = strcmp(kind, "login") == 0 || strcmp(kind, "login.session") == 0;
+	if (defer_store == s && !pending.s && deferrable &&
 	    sqlite3_get_autocommit(store_db(s))) {
 		pending.s = s;
 		pending.in_txn = false;
+		pending.kind = strcmp(kind, "login") == 0 ? "login" : "login.session";
 		store_now_utc(pending.at);
 		snprintf(pending.staff_id, sizeof pending.staff_id, "%s",
 		         staff_id ? staff_id : "");
@@ -294,7 +297,7 @@ void audit_txn_begin(struct store *s)
 	char now[21];
 	row_init(s, &r, now);
 	r.at = pending.at;
-	r.kind = "login";
+	r.kind = pending.kind;
 	r.staff_id = pending.staff_id;
 	r.uid = pending.uid;
 	r.target = pending.target;

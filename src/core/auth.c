@@ -2,12 +2,15 @@
 #include "hall/auth.h"
 
 #include <crypt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/random.h>
 
 #include "hall/audit.h"
+#include "hall/sha256.h"
 #include "hall/utf8.h"
 
 #define AUTH_MAX_FAILED 5
@@ -123,6 +126,7 @@ static void row_user(sqlite3_stmt *st, struct hall_user *u)
 }
 
 #define USER_COLS "id, name, role, active, must_change"
+#define USER_COLS_ST "st.id, st.name, st.role, st.active, st.must_change"
 
 int auth_user_get(struct store *s, const char *id, struct hall_user *out,
                   struct hall_err *err)
@@ -144,8 +148,8 @@ int auth_user_get(struct store *s, const char *id, struct hall_user *out,
 	                    "no staff with id %s", id);
 }
 
-/* Minutes-resolution lock time "YYYY-MM-DDTHH:MM:SSZ" compared as text. */
-static void lock_until(char out[21])
+/* Now plus some minutes as "YYYY-MM-DDTHH:MM:SSZ" (compared as text). */
+static void utc_plus_minutes(int minutes, char out[21])
 {
 	char now[21];
 	store_now_utc(now);
@@ -154,9 +158,14 @@ static void lock_until(char out[21])
 	       &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
-	time_t t = timegm(&tm) + AUTH_LOCK_MINUTES * 60;
+	time_t t = timegm(&tm) + (time_t)minutes * 60;
 	gmtime_r(&t, &tm);
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void lock_until(char out[21])
+{
+	utc_plus_minutes(AUTH_LOCK_MINUTES, out);
 }
 
 /* A real hash to check unknown ids against, so that a wrong id costs as
@@ -437,4 +446,239 @@ int auth_user_list(struct store *s,
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? HALL_OK : store_error(s, rc, "列出用户", "listing users", err);
+}
+
+/* ----------------------------------------------------------- sessions */
+
+/* The first 16 hex digits of SHA-256(pw_hash): ties a session to the
+ * password it was opened with. */
+static void pw_tag(const char *pw_hash, char out[17])
+{
+	unsigned char d[SHA256_LEN];
+	char hex[SHA256_HEX_LEN + 1];
+	sha256(pw_hash, strlen(pw_hash), d);
+	sha256_hex(d, hex);
+	memcpy(out, hex, 16);
+	out[16] = '\0';
+}
+
+static void token_hash(const char *token, char out[SHA256_HEX_LEN + 1])
+{
+	unsigned char d[SHA256_LEN];
+	sha256(token, strlen(token), d);
+	sha256_hex(d, out);
+}
+
+static bool token_wellformed(const char *token)
+{
+	if (!token || strlen(token) != AUTH_TOKEN_LEN)
+		return false;
+	for (const char *p = token; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+int auth_session_open(struct store *s, const struct hall_actor *actor,
+                      int64_t uid, int minutes, char token[AUTH_TOKEN_LEN + 1],
+                      struct hall_err *err)
+{
+	token[0] = '\0';
+	if (minutes < 1 || minutes > AUTH_SESSION_MAX_MINUTES)
+		return hall_err_set(err, HALL_EINVAL, "minutes",
+			"会话时长：应为1至%d分钟", "session length: 1 to %d minutes",
+			AUTH_SESSION_MAX_MINUTES);
+	if (!actor || !actor->user.active)
+		return auth_fail(err);
+	if (actor->user.must_change)
+		return hall_err_set(err, HALL_EAUTH, "password",
+			"工号 %s 须先修改密码（hall user passwd）才能开会话",
+			"staff id %s must change the password first (hall user passwd)",
+			actor->user.id);
+	unsigned char rnd[AUTH_TOKEN_LEN / 2];
+	size_t got = 0;
+	while (got < sizeof rnd) {
+		ssize_t n = getrandom(rnd + got, sizeof rnd - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return hall_err_set(err, HALL_EIO, NULL, "无法取得随机数：%s",
+			                    "cannot get random bytes: %s", strerror(errno));
+		got += (size_t)n;
+	}
+	for (size_t i = 0; i < sizeof rnd; i++)
+		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
+	explicit_bzero(rnd, sizeof rnd);
+	char th[SHA256_HEX_LEN + 1], now[21], until[21], tag[17];
+	token_hash(token, th);
+	store_now_utc(now);
+	utc_plus_minutes(minutes, until);
+
+	int rc = store_begin(s, err);
+	if (rc != HALL_OK)
+		goto out;
+	sqlite3_stmt *st = store_stmt(s, "SELECT pw_hash FROM staff WHERE id = ?1", err);
+	if (!st) {
+		rc = err ? err->code : HALL_EDB;
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, actor->user.id, -1, SQLITE_STATIC);
+	int src = sqlite3_step(st);
+	if (src == SQLITE_ROW)
+		pw_tag((const char *)sqlite3_column_text(st, 0), tag);
+	sqlite3_reset(st);
+	if (src != SQLITE_ROW) {
+		rc = src == SQLITE_DONE ? auth_fail(err)
+		     : store_error(s, src, "开会话", "opening a session", err);
+		goto fail;
+	}
+	/* housekeeping: sessions past their end are of no further use */
+	st = store_stmt(s, "DELETE FROM sessions WHERE expires_at <= ?1", err);
+	if (!st) {
+		rc = err ? err->code : HALL_EDB;
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		rc = store_error(s, src, "开会话", "opening a session", err);
+		goto fail;
+	}
+	st = store_stmt(s, "INSERT INTO sessions(token_hash, staff_id, uid, pw_tag,"
+	                   " created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", err);
+	if (!st) {
+		rc = err ? err->code : HALL_EDB;
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, actor->user.id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, uid);
+	sqlite3_bind_text(st, 4, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, until, -1, SQLITE_STATIC);
+	src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		rc = store_error(s, src, "开会话", "opening a session", err);
+		goto fail;
+	}
+	char detail[64];
+	snprintf(detail, sizeof detail, "until %s", until);
+	/* the audit row names the session by the first digits of its hash */
+	char target[32];
+	snprintf(target, sizeof target, "session:%.12s", th);
+	if ((rc = audit_log(s, actor, NULL, "session.open", target, detail, err)) != HALL_OK)
+		goto fail;
+	rc = store_commit(s, err);
+	goto out;
+fail:
+	store_rollback(s);
+out:
+	if (rc != HALL_OK)
+		explicit_bzero(token, AUTH_TOKEN_LEN + 1);
+	return rc;
+}
+
+static int session_refused(struct hall_err *err, const char *id,
+                           const char *why_zh, const char *why_en)
+{
+	return hall_err_set(err, HALL_EAUTH, "session",
+		"工号 %s 的会话%s，请重新登录（hall login）或设置 HALL_PASSWORD",
+		"the session of staff id %.0s%s%.0s %s; log in again (hall login) or set HALL_PASSWORD",
+		id, why_zh, id, why_en);
+}
+
+int auth_session_check(struct store *s, const char *id, const char *token,
+                       int64_t uid, struct hall_user *out,
+                       struct hall_err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!id || !token_wellformed(token))
+		return session_refused(err, id ? id : "", "无效", "is not valid");
+	char th[SHA256_HEX_LEN + 1], now[21];
+	token_hash(token, th);
+	store_now_utc(now);
+	sqlite3_stmt *st = store_stmt(s,
+		"SELECT " USER_COLS_ST ", st.pw_hash, st.locked_until,"
+		" se.uid, se.pw_tag, se.expires_at, se.revoked_at"
+		" FROM sessions se JOIN staff st ON st.id = se.staff_id"
+		" WHERE se.token_hash = ?1 AND se.staff_id = ?2", err);
+	if (!st)
+		return err ? err->code : HALL_EDB;
+	sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return store_error(s, rc, "检查会话", "checking the session", err);
+		return session_refused(err, id, "不存在或已注销", "does not exist or has ended");
+	}
+	struct hall_user u;
+	row_user(st, &u);
+	char tag[17], stored_tag[17] = "", expires[21] = "", locked[21] = "";
+	pw_tag((const char *)sqlite3_column_text(st, 5), tag);
+	if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+		snprintf(locked, sizeof locked, "%s", (const char *)sqlite3_column_text(st, 6));
+	int64_t suid = sqlite3_column_int64(st, 7);
+	snprintf(stored_tag, sizeof stored_tag, "%s", (const char *)sqlite3_column_text(st, 8));
+	snprintf(expires, sizeof expires, "%s", (const char *)sqlite3_column_text(st, 9));
+	bool revoked = sqlite3_column_type(st, 10) != SQLITE_NULL;
+	sqlite3_reset(st);
+
+	if (revoked)
+		return session_refused(err, id, "已注销", "has ended (logged out)");
+	if (strcmp(now, expires) >= 0)
+		return session_refused(err, id, "已过期", "has expired");
+	if (suid != uid)
+		return session_refused(err, id, "属于另一个系统用户", "belongs to another Unix user");
+	if (strcmp(tag, stored_tag) != 0)
+		return session_refused(err, id, "在密码修改后失效", "ended when the password changed");
+	if (!u.active)
+		return auth_fail(err);
+	if (locked[0] && strcmp(now, locked) < 0)
+		return session_refused(err, id, "因工号已锁定而暂停", "is suspended while the staff id is locked");
+	if (u.must_change)
+		return session_refused(err, id, "须先修改密码", "needs a password change first");
+	int arc = audit_login(s, "login.session", u.id, id, NULL, err);
+	if (arc != HALL_OK)
+		return arc;
+	*out = u;
+	return HALL_OK;
+}
+
+int auth_session_close(struct store *s, const struct hall_actor *actor,
+                       const char *token, struct hall_err *err)
+{
+	if (!actor || !token_wellformed(token))
+		return HALL_OK;
+	char th[SHA256_HEX_LEN + 1], now[21];
+	token_hash(token, th);
+	store_now_utc(now);
+	int rc = store_begin(s, err);
+	if (rc != HALL_OK)
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, "UPDATE sessions SET revoked_at = ?3"
+		" WHERE token_hash = ?1 AND staff_id = ?2 AND revoked_at IS NULL", err);
+	if (!st) {
+		store_rollback(s);
+		return err ? err->code : HALL_EDB;
+	}
+	sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, actor->user.id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		store_rollback(s);
+		return store_error(s, src, "注销会话", "ending the session", err);
+	}
+	char target[32];
+	snprintf(target, sizeof target, "session:%.12s", th);
+	if ((rc = audit_log(s, actor, NULL, "logout", target, NULL, err)) != HALL_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
 }

@@ -515,6 +515,20 @@ static const char v1[] =
 "  updated_at TEXT NOT NULL,"
 "  PRIMARY KEY (kind, key)) WITHOUT ROWID;"
 
+/* Command-line sessions (`hall login`, auth.h): the SHA-256 of the token
+ * (the token itself lives only in the user's 0600 file), the Unix user it
+ * was issued to, and a tag of the password hash it was issued under, so a
+ * changed or reset password ends every session.  Local to the hall: not
+ * journaled, not synced. */
+"CREATE TABLE sessions("
+"  token_hash TEXT PRIMARY KEY,"
+"  staff_id TEXT NOT NULL REFERENCES staff(id),"
+"  uid INTEGER NOT NULL,"
+"  pw_tag TEXT NOT NULL,"
+"  created_at TEXT NOT NULL,"
+"  expires_at TEXT NOT NULL,"
+"  revoked_at TEXT) WITHOUT ROWID;"
+
 "CREATE TABLE drafts("
 "  staff_id TEXT PRIMARY KEY,"
 "  form TEXT NOT NULL,"

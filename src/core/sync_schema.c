@@ -20,7 +20,7 @@ static const struct { const char *table, *key; } children[] = {
 static bool skipped(const char *t)
 {
 	static const char *const skip[] = { "meta", "seq", "journal", "drafts",
-		"ref_data", "calendar_days", NULL };
+		"ref_data", "calendar_days", "sessions", NULL };
 	if (strncmp(t, "sqlite_", 7) == 0 || strncmp(t, "customers_fts", 13) == 0)
 		return true;
 	for (const char *const *p = skip; *p; p++)
