@@ -969,7 +969,7 @@ static void test_customer_view_arrears_and_late_fees(void **state)
 	key(TK_ENTER);
 	key(TK_ENTER);
 	run(f);
-	assert_screen_has("欠费：150.00 元   违约金（计至 2024-06-03）：4.10 元");
+	assert_screen_has("未缴电费：150.00 元   违约金（计至 2024-06-03）：4.10 元");
 	assert_screen_has("合计应缴：154.10 元   预存：0.00 元");
 	assert_screen_has("2024-04  2024-05-03       100.00       3.10       31       103.10");
 	assert_screen_has("合计应缴 154.10 元（电费 150.00，违约金 4.10）");

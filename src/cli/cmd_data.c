@@ -60,9 +60,9 @@ int cmd_demo(struct cli *c)
 	money_format(sum.arrears_fen, arrears, sizeof arrears);
 	printf("%s\n", db);
 	fprintf(stderr, hall_tr(
-		"演示营业厅已建立：%ld 户，%ld 张账单（%ld 张未结清，欠费 %s 元），%ld 笔缴费，"
+		"演示营业厅已建立：%ld 户，%ld 张账单（%ld 张未结清，未缴电费 %s 元，含未到期的），%ld 笔缴费，"
 		"%ld 个在办工单。\n用户 1001（营业员）、9001（主任）、0001（管理员），密码 %s\n",
-		"demo hall created: %ld customers, %ld bills (%ld unpaid, arrears %s yuan), %ld payments, "
+		"demo hall created: %ld customers, %ld bills (%ld unpaid, %s yuan unpaid including bills not yet due), %ld payments, "
 		"%ld open work orders.\nusers 1001 (clerk), 9001 (manager), 0001 (admin), password %s\n"),
 		sum.customers, sum.bills, sum.bills_unpaid, arrears, sum.payments,
 		sum.work_open, DEMO_PASSWORD);

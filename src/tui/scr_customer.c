@@ -153,8 +153,8 @@ static void build(struct app *a, struct custview *v)
 		money_format(d->total_fen, tot, sizeof tot);
 		money_format(d->prepaid_fen, pre, sizeof pre);
 		add(v, d->total_fen > 0 ? TC_ERROR : TC_OK,
-		    hall_tr("欠费：%s 元   违约金（计至 %s）：%s 元",
-		            "Arrears: %s yuan   late fees (as of %s): %s yuan"),
+		    hall_tr("未缴电费：%s 元   违约金（计至 %s）：%s 元",
+		            "Unpaid charges: %s yuan   late fees (as of %s): %s yuan"),
 		    money, d->as_of, fee);
 		add(v, d->total_fen > 0 ? TC_ERROR : TC_OK,
 		    hall_tr("合计应缴：%s 元   预存：%s 元", "Total due: %s yuan   prepaid: %s yuan"),
@@ -163,7 +163,7 @@ static void build(struct app *a, struct custview *v)
 		money_format(c->arrears_fen, money, sizeof money);
 		money_format(c->prepaid_fen, pre, sizeof pre);
 		add(v, c->arrears_fen > 0 ? TC_ERROR : TC_OK, "%s%s %s   %s%s %s",
-		    hall_tr("欠费：", "Arrears: "), money, hall_tr("元", "yuan"),
+		    hall_tr("未缴电费：", "Unpaid charges: "), money, hall_tr("元", "yuan"),
 		    hall_tr("预存：", "Prepaid: "), pre, hall_tr("元", "yuan"));
 		add(v, TC_ERROR, "  %s", v->due.error);
 	}
@@ -363,7 +363,7 @@ static void cv_help(struct app *a, struct screen *s, char *out, size_t outsz)
 	(void)a;
 	(void)s;
 	snprintf(out, outsz, "%s",
-	         hall_tr("客户信息：欠费和违约金按今天计算。F3-F6 为这个客户填写表单（F5 缴费时金额已按应缴填好）。Tab 选中一笔缴费或一件工单，Enter 打开：收据可以补打、冲正；工单可以查看进度、办理下一环节。",
+	         hall_tr("客户信息：未缴电费和违约金按今天计算。F3-F6 为这个客户填写表单（F5 缴费时金额已按应缴填好）。Tab 选中一笔缴费或一件工单，Enter 打开：收据可以补打、冲正；工单可以查看进度、办理下一环节。",
 	                 "Customer: arrears and late fees as of today. F3-F6 start a form for this customer (F5 fills in the amount due). Tab selects a payment or a work order and Enter opens it: a receipt can be reprinted or reversed, a work order shows its progress and moves to its next stage."));
 }
 
