@@ -96,8 +96,10 @@ int cmd_check(struct cli *c)
 	if (rc)
 		return rc;
 	struct store *s;
+	/* so damaged that it does not even open (the message said so): the
+	 * check's own verdict, 1 */
 	if ((rc = cli_open_store(c, cli_opt(c, "user") ? STORE_RW : STORE_RO, &s)))
-		return rc;
+		return rc == hall_rc_exit(HALL_EDAMAGED) ? 1 : rc;
 	struct hall_actor buf;
 	const struct hall_actor *actor;
 	if ((rc = cli_maint_actor(c, s, &buf, &actor))) {
