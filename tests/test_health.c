@@ -153,6 +153,27 @@ static void test_mark(void **state)
 	assert_int_equal(health_mark_remove(p, &e), HALL_OK);   /* none: fine */
 }
 
+/* A file that is not a hall store is said to be so, and nothing is
+ * written beside it (it may be anyone's file). */
+static void test_not_a_store_not_marked(void **state)
+{
+	(void)state;
+	char p[600], mp[700];
+	snprintf(p, sizeof p, "%s/notes.txt", dir);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 200; i++)
+		fputs("not a database at all, just some text\n", f);
+	fclose(f);
+	struct store *s;
+	struct hall_err e;
+	assert_int_equal(store_open(p, STORE_RW, &s, &e), HALL_EVERSION);
+	assert_non_null(strstr(e.en, "not a hall store"));
+	assert_int_equal(store_open(p, STORE_RO, &s, &e), HALL_EVERSION);
+	mark_of(p, mp, sizeof mp);
+	assert_int_equal(access(mp, F_OK), -1);
+}
+
 static void test_message(void **state)
 {
 	(void)state;
@@ -415,6 +436,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mark),
+		cmocka_unit_test(test_not_a_store_not_marked),
 		cmocka_unit_test(test_message),
 		cmocka_unit_test(test_corrupt_during_work),
 		cmocka_unit_test(test_corrupt_in_open_transaction),

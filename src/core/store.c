@@ -34,6 +34,7 @@ struct store {
 	char hall_name[256];
 	int64_t epoch;
 	bool readonly;
+	bool verified;               /* known to be a hall store (application_id) */
 	bool damaged;                /* health.h: read-only for the session */
 	struct hall_err damage_msg;
 	int nstmts;
@@ -86,7 +87,10 @@ int store_error(struct store *s, int rc, const char *what_zh,
 	int code;
 	/* damage met during work: the session turns read-only (health.h),
 	 * and says so, never a retry */
-	if (s && s->db && ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)) {
+	/* (only a file known to be a hall store: any other file a user names
+	 * is "not a hall store", and nothing is written beside it) */
+	if (s && s->db && s->verified &&
+	    ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)) {
 		char d[256];
 		snprintf(d, sizeof d, "%s: %s", what_en, detail);
 		health_note_corrupt(s, d);
@@ -644,6 +648,24 @@ void store_close(struct store *s)
 	priv_drop();
 }
 
+/* A hall store by the application_id in its file header, read through
+ * SQLite's own handle of the file (never open()/close() beside SQLite: a
+ * close drops the process's locks), before any page is parsed: a store
+ * whose schema or tables are damaged is still known as a hall store, and
+ * only a hall store is ever marked damaged (health.h). */
+static bool header_is_hall(sqlite3 *db)
+{
+	sqlite3_file *f = NULL;
+	unsigned char h[100];
+	if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK ||
+	    !f || !f->pMethods || f->pMethods->xRead(f, h, (int)sizeof h, 0) != SQLITE_OK ||
+	    memcmp(h, "SQLite format 3", 16) != 0)
+		return false;
+	uint32_t id = (uint32_t)h[68] << 24 | (uint32_t)h[69] << 16 |
+	              (uint32_t)h[70] << 8 | (uint32_t)h[71];
+	return id == (uint32_t)SCHEMA_APPLICATION_ID;
+}
+
 static int open_db(const char *path, int flags, bool readonly,
                    struct store **out, struct hall_err *err)
 {
@@ -667,6 +689,7 @@ static int open_db(const char *path, int flags, bool readonly,
 			"the store %s is read-only: check the permissions of the file and its folder (group hall, group-writable)",
 			path);
 	}
+	s->verified = header_is_hall(s->db);
 	rc = configure(s, err);
 	if (rc != HALL_OK) {
 		if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_NOTADB)
@@ -767,6 +790,7 @@ static int open_existing(const char *path, enum store_mode mode,
 		return hall_err_set(err, HALL_EVERSION, NULL,
 			"%s 不是营业厅数据库", "%s is not a hall store", path);
 	}
+	s->verified = true;
 	if (version > STORE_SCHEMA_VERSION) {
 		store_free(s);
 		return hall_err_set(err, HALL_EVERSION, NULL,
@@ -841,6 +865,7 @@ int store_create(const char *path, const char *hall_code,
 	int rc = open_db(path, SQLITE_OPEN_READWRITE, false, &s, err);
 	if (rc != HALL_OK)
 		return rc;
+	s->verified = true;          /* ours: created right here */
 	rc = migrate(s, 0, err);
 	if (rc == HALL_OK)
 		rc = store_begin(s, err);
