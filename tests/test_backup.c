@@ -132,7 +132,16 @@ static void test_damaged_store_opens_read_only(void **state)
 	assert_non_null(strstr(msg.en, "read-only"));
 	assert_non_null(strstr(msg.en, "hall restore --from BACKUP --db"));
 	assert_non_null(strstr(msg.zh, "只读"));
-	assert_int_equal(store_begin(s, &e), HALL_EIO);     /* no business */
+	assert_int_equal(store_begin(s, &e), HALL_EDAMAGED);   /* no business */
+	assert_string_equal(e.en, msg.en);
+	store_close(s);
+	/* marked beside the store: the next open knows without a check */
+	char mark[700];
+	snprintf(mark, sizeof mark, "%s-damaged", p);
+	assert_int_equal(access(mark, F_OK), 0);
+	assert_int_equal(store_open(p, STORE_RW, &s, &e), HALL_OK);
+	assert_true(store_damaged(s));
+	assert_true(store_readonly(s));
 	store_close(s);
 	/* a sound store opens read-write, not damaged */
 	s = fresh(p, sizeof p);

@@ -746,6 +746,97 @@ static void test_lookup_and_customer_view(void **state)
 	assert_int_equal(f->app->cur_y, a);
 }
 
+static int pii_looks(struct fx *f, const char *staff, char *detail, size_t n)
+{
+	sqlite3_stmt *st;
+	int count = 0;
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
+		"SELECT count(*), max(detail) FROM audit WHERE kind = 'pii.show' AND staff_id = ?1"
+		" AND target = '0010000001'", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, staff, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		count = sqlite3_column_int(st, 0);
+		snprintf(detail, n, "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+	}
+	sqlite3_finalize(st);
+	return count;
+}
+
+static void open_customer(struct fx *f)
+{
+	key(TK_F(2));
+	text("张三");
+	key(TK_ENTER);
+	key(TK_ENTER);
+	run(f);
+	assert_screen_has("客户信息");
+	assert_screen_has("110105********002X");
+}
+
+/* A clerk sees a full ID number only after giving a reason, a manager at
+ * once; every look is in the audit log (issue #8). */
+static void test_customer_full_numbers_clerk(void **state)
+{
+	struct fx *f = *state;
+	char detail[256];
+
+	login(f);
+	open_customer(f);
+	assert_screen_has("I 完整号码");
+	key('I');
+	run(f);
+	assert_screen_has("查看完整证件号码和电话");
+	assert_screen_has("查看原因");
+	key(TK_F(10));          /* no reason: refused */
+	run(f);
+	assert_screen_has("查看完整证件号码和电话");
+	assert_int_equal(pii_looks(f, "1001", detail, sizeof detail), 0);
+	text("办理过户，核对身份");
+	key(TK_F(10));
+	run(f);
+	assert_screen_has("客户信息");
+	assert_screen_has("11010519491231002X");
+	assert_screen_has("13812345678");
+	assert_screen_has("这次查看已记入审计日志");
+	assert_int_equal(pii_looks(f, "1001", detail, sizeof detail), 1);
+	assert_string_equal(detail, "办理过户，核对身份");
+	/* leaving the view hides them again */
+	key(TK_ESC);
+	key(TK_ENTER);
+	run(f);
+	assert_screen_has("客户信息");
+	assert_screen_has("110105********002X");
+	assert_screen_hasnt("11010519491231002X");
+}
+
+static void test_customer_full_numbers_manager(void **state)
+{
+	struct fx *f = *state;
+	struct hall_err err;
+	struct hall_actor self;
+	struct login_arg la = { false };
+	char detail[256];
+
+	memset(&self, 0, sizeof self);
+	assert_int_equal(auth_user_get(f->st, "0001", &self.user, &err), HALL_OK);
+	self.counter = 1;
+	assert_int_equal(auth_user_passwd(f->st, &self, "0001", PASSWORD, &err), HALL_OK);
+	assert_int_equal(app_push(f->app, &scr_login_ops, &la), HALL_OK);
+	text("0001");
+	key(TK_TAB);
+	text(PASSWORD);
+	key(TK_ENTER);
+	run(f);
+	assert_true(f->app->logged_in);
+	open_customer(f);
+	key('I');
+	run(f);
+	assert_screen_hasnt("查看原因");
+	assert_screen_has("11010519491231002X");
+	assert_screen_has("已显示完整号码，已记入审计日志");
+	assert_int_equal(pii_looks(f, "0001", detail, sizeof detail), 1);
+}
+
 static void test_idle_lock_keeps_form(void **state)
 {
 	struct fx *f = *state;
@@ -889,6 +980,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_help_overlay, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_payment_f10_errors_then_save, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_and_customer_view, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_customer_full_numbers_clerk, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_customer_full_numbers_manager, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_idle_lock_keeps_form, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_signal_keeps_draft, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_stored_text_is_sanitised, fx_setup, fx_teardown),

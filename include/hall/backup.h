@@ -5,11 +5,12 @@
  * Check.  store_check() runs PRAGMA quick_check (or integrity_check when
  * full) and PRAGMA foreign_key_check.  quick_check reads every page, so
  * it costs about a second per 100 MB (see the README's figures): it runs
- * when the counter screen starts (backup_open_checked) and in `hall
- * check`, not on every command.  A damaged store is opened read-only by
- * backup_open_checked, with a message telling the administrator what to
- * do; the commands that write meet SQLite's own SQLITE_CORRUPT and say
- * the same (store_error).
+ * in the background when the counter screen starts (health_watch_start)
+ * and in `hall check`, not on every command.  Damage found turns the
+ * session read-only and is marked beside the store, so that every later
+ * command and counter opens it read-only with a message telling the
+ * administrator what to do (health.h); the commands meet SQLite's own
+ * SQLITE_CORRUPT the same way (store_error).
  *
  * Backup.  backup_make() copies the live store with SQLite's backup API
  * in one step: one read transaction, a consistent snapshot, and in WAL
@@ -19,7 +20,9 @@
  * linked to its name, which never overwrites anything (link(2) fails if
  * the name exists).  The file is the caller's own (mode 600): it holds
  * the whole store.  The backup is audited ("store.backup") in the store
- * before the copy, so the backup holds the record of itself.
+ * before the copy, so the backup holds the record of itself; once linked,
+ * its full path is kept as meta 'last_backup' (named by the message a
+ * damaged store shows).
  *
  * Restore.  backup_restore() checks the backup (integrity_check, a hall
  * store of this or an older schema), copies it to a temporary file in the
@@ -59,9 +62,12 @@ struct check_report {
 int store_check(struct store *s, bool full, struct check_report *r,
                 struct hall_err *err);
 
-/* Open the store read-write and run store_check (quick).  A damaged store
- * is reopened read-only: HALL_OK, *damaged true and msg (both languages)
- * says what the administrator must do.  Errors as store_open. */
+/* Open the store read-write and run store_check (quick), in the caller's
+ * thread (the counter runs the check in the background instead:
+ * health.h).  A damaged store (or one marked damaged) stays open
+ * read-only: HALL_OK, *damaged true and msg (both languages) says what
+ * the administrator must do; the damage is marked beside the store.
+ * Errors as store_open. */
 int backup_open_checked(const char *path, struct store **out, bool *damaged,
                         struct check_report *r, struct hall_err *msg,
                         struct hall_err *err);

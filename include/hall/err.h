@@ -25,6 +25,7 @@ enum hall_rc {
 	HALL_ENOMEM,
 	HALL_ESTATE,     /* the record is not in a state that allows this */
 	HALL_ECONFIG,    /* configuration or form definition broken */
+	HALL_EDAMAGED,   /* the store is damaged: read-only, nothing saved (health.h) */
 };
 
 enum hall_lang { HALL_LANG_ZH = 0, HALL_LANG_EN = 1 };
@@ -79,8 +80,9 @@ const char *hall_err_msg(const struct hall_err *e);
 
 /* Process exit status for an error code: 0 ok, 2 bad input/usage,
  * 3 not found, 4 permission/auth, 5 busy, 6 store version/config, 7 store
- * file missing, read-only or disk full (EIO), 8 already exists, 1 other
- * (EDB, ENOMEM, ESTATE and unknown codes). */
+ * file missing, read-only or disk full (EIO), 8 already exists, 9 the
+ * store is damaged and was opened read-only (EDAMAGED), 1 other (EDB,
+ * ENOMEM, ESTATE and unknown codes). */
 int hall_rc_exit(int code);
 
 #endif

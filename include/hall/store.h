@@ -58,6 +58,17 @@ const char *store_hall_name(const struct store *s);
 int64_t store_epoch(const struct store *s);
 bool store_readonly(const struct store *s);
 
+/* A damaged store (health.h): found by the background check, `hall
+ * check`, an SQLITE_CORRUPT met during work (store_error), or marked
+ * beside the store (store_open opens such a store read-only and damaged).
+ * store_set_damaged() turns the session read-only: store_readonly() is
+ * true, PRAGMA query_only is set, and store_begin() (and store_error() for
+ * a write SQLite refuses) returns HALL_EDAMAGED with msg, which
+ * store_damage_msg() gives back (NULL while the store is sound). */
+bool store_damaged(const struct store *s);
+void store_set_damaged(struct store *s, const struct hall_err *msg);
+const struct hall_err *store_damage_msg(const struct store *s);
+
 /* Write transactions.  store_begin runs BEGIN IMMEDIATE (waits up to the
  * busy timeout for other counters).  store_rollback is safe to call when no
  * transaction is open. */

@@ -135,6 +135,11 @@ int cli_open_store(const struct cli *c, enum store_mode mode,
 		cli_error(&e);
 		return hall_rc_exit(rc);
 	}
+	/* known damaged (health.h): open read-only; a write is refused with
+	 * the whole message and exit status 9 */
+	if (store_damaged(*out))
+		cli_errorf("注意：数据库 %s 已损坏，只能查询（见 hall check）",
+		           "note: the store %s is damaged; look-ups only (see hall check)", db);
 	return 0;
 }
 

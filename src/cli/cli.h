@@ -67,6 +67,10 @@ int cli_session_read(struct store *s, const char *user,
 /* Read a password from the terminal without echo; false if no terminal. */
 bool cli_read_password(const char *prompt, char *out, size_t outsz);
 
+/* From now on stdout goes through a filter that lets no terminal control
+ * sequence through (outguard.c); every command but the counter screen. */
+void cli_stdout_guard(void);
+
 /* Progress on stderr when it is a terminal. */
 void cli_progress(void *ud, long done, long total);
 void cli_progress_end(void);

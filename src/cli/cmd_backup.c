@@ -6,6 +6,7 @@
 #include "cmd_sec.h"
 #include "hall/audit.h"
 #include "hall/backup.h"
+#include "hall/health.h"
 
 int cmd_backup(struct cli *c)
 {
@@ -95,8 +96,10 @@ int cmd_check(struct cli *c)
 	if (rc)
 		return rc;
 	struct store *s;
+	/* so damaged that it does not even open (the message said so): the
+	 * check's own verdict, 1 */
 	if ((rc = cli_open_store(c, cli_opt(c, "user") ? STORE_RW : STORE_RO, &s)))
-		return rc;
+		return rc == hall_rc_exit(HALL_EDAMAGED) ? 1 : rc;
 	struct hall_actor buf;
 	const struct hall_actor *actor;
 	if ((rc = cli_maint_actor(c, s, &buf, &actor))) {
@@ -106,25 +109,42 @@ int cmd_check(struct cli *c)
 	struct hall_err e;
 	int hrc = actor ? auth_require(actor, ROLE_MANAGER, "检查数据库", "check the store", &e) : HALL_OK;
 	struct check_report r;
+	/* a store marked damaged (health.h) is cleared only by the thorough
+	 * check: quick_check misses some damage SQLite meets during work */
+	bool marked = store_damaged(s);
+	if (marked)
+		fprintf(stderr, "%s\n", hall_tr(
+			"hall: 数据库曾被记为已损坏：运行完整检查（integrity_check）",
+			"hall: the store was marked damaged: running the full check (integrity_check)"));
 	if (hrc == HALL_OK)
-		hrc = store_check(s, cli_flag(c, "full"), &r, &e);
+		hrc = store_check(s, marked || cli_flag(c, "full"), &r, &e);
 	if (hrc != HALL_OK) {
 		cli_error(&e);
 		store_close(s);
 		return hall_rc_exit(hrc);
 	}
-	if (r.ok)
+	if (r.ok) {
 		printf(hall_tr("数据库检查通过（%s 和外键检查，用时 %.2f 秒）\n",
 		               "store check passed (%s and foreign keys, %.2f s)\n"),
 		       r.full ? "integrity_check" : "quick_check", r.seconds);
-	else {
+		if (marked) {
+			char mp[1100];
+			health_mark_path(store_path(s), mp, sizeof mp);
+			if (health_mark_remove(store_path(s), &e) == HALL_OK)
+				printf(hall_tr("已清除损坏记录 %s：各窗口重新启动后可以照常办理业务\n",
+				               "the damage mark %s is removed: counters started again work as usual\n"),
+				       mp);
+			else
+				cli_error(&e);
+		}
+	} else {
 		for (int i = 0; i < r.nproblems && i < CHECK_MAX_LINES; i++)
 			fprintf(stderr, "hall: %s\n", r.problems[i]);
-		cli_errorf("数据库已损坏（%d 处问题）：请让各窗口退出 hall，把数据库移到别处保存，"
-		           "用 hall restore --from 最近的备份 --db 路径 恢复",
-		           "the store is damaged (%d problems): have every counter leave hall, move the store aside, "
-		           "and restore the latest backup with hall restore --from BACKUP --db PATH",
-		           r.nproblems);
+		/* marked beside the store: every counter and command from now on
+		 * opens it read-only and says what to do */
+		health_apply(s, "check", r.problems[0]);
+		cli_errorf("数据库已损坏（%d 处问题）", "the store is damaged (%d problems)", r.nproblems);
+		cli_error(store_damage_msg(s));
 		rc = 1;
 	}
 	struct audit_verify v;

@@ -306,6 +306,10 @@ int main(int argc, char **argv)
 			cli_error(&e);
 			rc = hall_rc_exit(e.code);
 		}
+	/* no control sequence from stored data reaches a terminal (#8);
+	 * the counter screen's curses writes its own */
+	if (strcmp(cmd->name, "counter") != 0)
+		cli_stdout_guard();
 	if (rc == 0 && cli_flag(c, "help"))
 		rc = help(cmd->name);
 	else if (rc == 0)

@@ -13,6 +13,7 @@
 
 #include "schema.h"
 #include "hall/audit.h"
+#include "hall/health.h"
 #include "hall/priv.h"
 
 static double now_seconds(void)
@@ -90,26 +91,23 @@ int backup_open_checked(const char *path, struct store **out, bool *damaged,
 	*damaged = false;
 	hall_err_clear(msg);
 	struct store *s;
+	/* a store marked damaged opens read-only and damaged (health.h) */
 	int rc = store_open(path, STORE_RW, &s, err);
 	if (rc != HALL_OK)
 		return rc;
 	rc = store_check(s, false, r, err);
-	if (rc == HALL_OK && r->ok) {
-		*out = s;
-		return HALL_OK;
-	}
-	store_close(s);
-	if (rc != HALL_OK)
+	if (rc != HALL_OK) {
+		store_close(s);
 		return rc;
-	*damaged = true;
-	/* short enough for HALL_ERR_TEXT with a long path */
-	hall_err_set(msg, HALL_EDB, NULL,
-		"数据库已损坏（%.60s），已以只读方式打开，只能查询。请系统管理员让各窗口退出，"
-		"把数据库连同 -wal、-shm 移开，再运行 hall restore --from 最近的备份 --db %s，然后 hall check",
-		"the store is damaged (%.60s); it is open read-only, for look-ups only. Administrator: have every "
-		"counter leave hall, move the store with its -wal and -shm aside, run hall restore --from BACKUP --db %s, then hall check",
-		r->problems[0], path);
-	return store_open(path, STORE_RO, out, err);
+	}
+	if (!r->ok)
+		health_apply(s, "check", r->problems[0]);
+	if (store_damaged(s)) {
+		*damaged = true;
+		*msg = *store_damage_msg(s);
+	}
+	*out = s;
+	return HALL_OK;
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -296,6 +294,20 @@ int backup_make(struct store *s, const struct hall_actor *actor,
 	remove_temp(tmp);
 	if (rc == HALL_OK)
 		sync_file(to, NULL);
+	/* the latest backup, named in the message a damaged store shows
+	 * (health.h); a backup that worked is not undone by a failure here */
+	if (rc == HALL_OK && !store_readonly(s)) {
+		char full[PATH_MAX];
+		struct hall_err me;
+		if (!realpath(to, full))
+			snprintf(full, sizeof full, "%s", to);
+		if (store_begin(s, &me) == HALL_OK) {
+			if (store_meta_set(s, "last_backup", full, &me) == HALL_OK)
+				store_commit(s, &me);
+			else
+				store_rollback(s);
+		}
+	}
 	info->seconds = now_seconds() - t0;
 	return rc;
 }
@@ -422,8 +434,12 @@ int backup_restore(const char *from, const char *db_path,
 			"cannot create %s: %s (an existing file is never overwritten)",
 			db_path, strerror(errno));
 	remove_temp(tmp);
-	if (rc == HALL_OK)
+	if (rc == HALL_OK) {
 		sync_file(db_path, NULL);
+		/* a new store file: the damage mark of the one it replaces goes */
+		struct hall_err me;
+		health_mark_remove(db_path, &me);
+	}
 	info->seconds = now_seconds() - t0;
 	return rc;
 }

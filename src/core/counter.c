@@ -448,6 +448,12 @@ int counter_submit(struct store *s, const struct form_def *form,
 		return one_error(errs, hall_err_set(err, HALL_EINVAL, "counter",
 			"窗口号：应为1至99", "counter: must be 1 to 99"));
 
+	/* a damaged store takes nothing (health.h): say so before the field
+	 * checks, and instead of theirs when one of them met the damage */
+	if (store_damaged(s)) {
+		*err = *store_damage_msg(s);
+		return one_error(errs, HALL_EDAMAGED);
+	}
 	struct form_ctx ctx;
 	counter_form_ctx(s, &ctx);
 	struct form_values norm;
@@ -455,6 +461,10 @@ int counter_submit(struct store *s, const struct form_def *form,
 	rc = form_validate(form, in, &ctx, &norm, errs);
 	if (rc != HALL_OK) {
 		form_values_free(&norm);
+		if (store_damaged(s)) {
+			*err = *store_damage_msg(s);
+			return one_error(errs, HALL_EDAMAGED);
+		}
 		if (errs->n == 0)
 			errs->n = 1;
 		return rc;

@@ -164,6 +164,8 @@ int hall_rc_exit(int code)
 		return 7;
 	case HALL_EEXIST:
 		return 8;
+	case HALL_EDAMAGED:
+		return 9;
 	default:
 		return 1;
 	}

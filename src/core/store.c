@@ -15,6 +15,7 @@
 #include "sbuf.h"
 #include "schema.h"
 #include "hall/audit.h"
+#include "hall/health.h"
 #include "hall/priv.h"
 #include "hall/utf8.h"
 
@@ -33,6 +34,9 @@ struct store {
 	char hall_name[256];
 	int64_t epoch;
 	bool readonly;
+	bool verified;               /* known to be a hall store (application_id) */
+	bool damaged;                /* health.h: read-only for the session */
+	struct hall_err damage_msg;
 	int nstmts;
 	struct stmt_slot stmts[STMT_CACHE];
 	int busy_ms;                 /* how long a writer waits (busy_wait) */
@@ -46,6 +50,34 @@ const char *store_hall_code(const struct store *s) { return s->hall_code; }
 const char *store_hall_name(const struct store *s) { return s->hall_name; }
 int64_t store_epoch(const struct store *s) { return s->epoch; }
 bool store_readonly(const struct store *s) { return s->readonly; }
+bool store_damaged(const struct store *s) { return s && s->damaged; }
+
+const struct hall_err *store_damage_msg(const struct store *s)
+{
+	return s && s->damaged ? &s->damage_msg : NULL;
+}
+
+void store_set_damaged(struct store *s, const struct hall_err *msg)
+{
+	if (!s || s->damaged)
+		return;
+	s->damaged = true;
+	s->readonly = true;
+	s->damage_msg = *msg;
+	s->damage_msg.code = HALL_EDAMAGED;
+	/* SQLite itself refuses every write on this connection from now on
+	 * (a transaction still open can roll back) */
+	if (s->db)
+		sqlite3_exec(s->db, "PRAGMA query_only = 1", NULL, NULL, NULL);
+}
+
+/* The damage message as an error (code HALL_EDAMAGED). */
+static int damaged_error(struct store *s, struct hall_err *err)
+{
+	if (err)
+		*err = s->damage_msg;
+	return HALL_EDAMAGED;
+}
 
 int store_error(struct store *s, int rc, const char *what_zh,
                 const char *what_en, struct hall_err *err)
@@ -53,6 +85,19 @@ int store_error(struct store *s, int rc, const char *what_zh,
 	const char *detail = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
 	char zh[HALL_ERR_TEXT], en[HALL_ERR_TEXT];
 	int code;
+	/* damage met during work: the session turns read-only (health.h),
+	 * and says so, never a retry */
+	/* (only a file known to be a hall store: any other file a user names
+	 * is "not a hall store", and nothing is written beside it) */
+	if (s && s->db && s->verified &&
+	    ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)) {
+		char d[256];
+		snprintf(d, sizeof d, "%s: %s", what_en, detail);
+		health_note_corrupt(s, d);
+	}
+	if (s && s->damaged && ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB ||
+	                        (rc & 0xff) == SQLITE_READONLY))
+		return damaged_error(s, err);
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -145,6 +190,8 @@ static int exec_sql(struct store *s, const char *sql, struct hall_err *err)
 
 int store_begin(struct store *s, struct hall_err *err)
 {
+	if (s->damaged)
+		return damaged_error(s, err);
 	if (s->readonly)
 		return hall_err_set(err, HALL_EIO, NULL,
 			"数据库以只读方式打开，不能保存",
@@ -601,6 +648,24 @@ void store_close(struct store *s)
 	priv_drop();
 }
 
+/* A hall store by the application_id in its file header, read through
+ * SQLite's own handle of the file (never open()/close() beside SQLite: a
+ * close drops the process's locks), before any page is parsed: a store
+ * whose schema or tables are damaged is still known as a hall store, and
+ * only a hall store is ever marked damaged (health.h). */
+static bool header_is_hall(sqlite3 *db)
+{
+	sqlite3_file *f = NULL;
+	unsigned char h[100];
+	if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK ||
+	    !f || !f->pMethods || f->pMethods->xRead(f, h, (int)sizeof h, 0) != SQLITE_OK ||
+	    memcmp(h, "SQLite format 3", 16) != 0)
+		return false;
+	uint32_t id = (uint32_t)h[68] << 24 | (uint32_t)h[69] << 16 |
+	              (uint32_t)h[70] << 8 | (uint32_t)h[71];
+	return id == (uint32_t)SCHEMA_APPLICATION_ID;
+}
+
 static int open_db(const char *path, int flags, bool readonly,
                    struct store **out, struct hall_err *err)
 {
@@ -624,6 +689,7 @@ static int open_db(const char *path, int flags, bool readonly,
 			"the store %s is read-only: check the permissions of the file and its folder (group hall, group-writable)",
 			path);
 	}
+	s->verified = header_is_hall(s->db);
 	rc = configure(s, err);
 	if (rc != HALL_OK) {
 		if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_NOTADB)
@@ -658,8 +724,18 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		rc = hall_err_set(err, HALL_EPERM, NULL,
 			"%s 不属于 hall 组，不是本营业厅的数据库", "%s does not belong to the hall group: not this hall's store",
 			path);
-	else
-		rc = open_existing(path, mode, out, err);
+	else {
+		/* a store known to be damaged opens read-only, damaged, with
+		 * what to do (health.h): one failed open() when there is none */
+		struct health_mark m;
+		health_mark_read(path, &m);
+		rc = open_existing(path, m.present ? STORE_RO : mode, out, err);
+		if (rc == HALL_OK && m.present) {
+			struct hall_err msg;
+			health_damage_msg(path, m.backup, &msg);
+			store_set_damaged(*out, &msg);
+		}
+	}
 	priv_drop();
 	return rc;
 }
@@ -714,6 +790,7 @@ static int open_existing(const char *path, enum store_mode mode,
 		return hall_err_set(err, HALL_EVERSION, NULL,
 			"%s 不是营业厅数据库", "%s is not a hall store", path);
 	}
+	s->verified = true;
 	if (version > STORE_SCHEMA_VERSION) {
 		store_free(s);
 		return hall_err_set(err, HALL_EVERSION, NULL,
@@ -788,6 +865,7 @@ int store_create(const char *path, const char *hall_code,
 	int rc = open_db(path, SQLITE_OPEN_READWRITE, false, &s, err);
 	if (rc != HALL_OK)
 		return rc;
+	s->verified = true;          /* ours: created right here */
 	rc = migrate(s, 0, err);
 	if (rc == HALL_OK)
 		rc = store_begin(s, err);

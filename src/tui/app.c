@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "hall/counter.h"
+#include "hall/health.h"
 #include "hall/utf8.h"
+#include "tui/widget.h"
 
 static long mono_seconds(void)
 {
@@ -62,6 +64,8 @@ void app_destroy(struct app *a)
 {
 	if (!a)
 		return;
+	health_watch_stop(a->watch);
+	a->watch = NULL;
 	app_logout(a);
 	while (a->depth > 0) {
 		struct screen *s = &a->stack[--a->depth];
@@ -157,7 +161,11 @@ void app_msg(struct app *a, enum tui_color c, const char *fmt, ...)
 
 void app_err(struct app *a, const struct hall_err *e)
 {
-	app_msg(a, TC_ERROR, "%s", hall_err_msg(e));
+	const char *text = hall_err_msg(e);
+	/* a damaged store: the clerk's part; the banner shows the rest */
+	const char *admin = e->code == HALL_EDAMAGED
+		? strstr(text, hall_tr(HEALTH_ADMIN_ZH, HEALTH_ADMIN_EN)) : NULL;
+	app_msg(a, TC_ERROR, "%.*s", admin ? (int)(admin - text) : (int)strlen(text), text);
 }
 
 void app_confirm(struct app *a, const char *text, bool default_yes,
@@ -222,6 +230,33 @@ static void draw_top_bar(struct app *a)
 	tui_put(0, COLS - rw, rw, TC_TOPBAR, right);
 }
 
+/* The damaged store (health.h): white on red under the top bar, on every
+ * screen, the login included: the clerk reads first that only look-ups
+ * work and to call the administrator, then the administrator's steps
+ * with the paths.  Returns the rows used. */
+static int draw_banner(struct app *a)
+{
+	const struct hall_err *m = store_damage_msg(a->st);
+	if (!m)
+		return 0;
+	const char *text = hall_err_msg(m);
+	const char *admin = strstr(text, hall_tr(HEALTH_ADMIN_ZH, HEALTH_ADMIN_EN));
+	char clerk[HALL_ERR_TEXT];
+	snprintf(clerk, sizeof clerk, "%.*s", admin ? (int)(admin - text) : (int)strlen(text), text);
+	int rows = wg_wrap(1, 1, COLS - 2, 0, TC_ALERT, clerk);
+	int arows = admin ? wg_wrap(1, 1, COLS - 2, 0, TC_ALERT, admin) : 0;
+	if (rows > 2)
+		rows = 2;
+	if (rows + arows > 5)
+		arows = 5 - rows;
+	for (int y = 1; y <= rows + arows; y++)
+		tui_fill(y, 0, COLS, TC_ALERT);
+	wg_wrap(1, 1, COLS - 2, rows, TC_ALERT, clerk);
+	if (admin)
+		wg_wrap(1 + rows, 1, COLS - 2, arows, TC_ALERT, admin);
+	return rows + arows;
+}
+
 void app_draw(struct app *a)
 {
 	int base;
@@ -235,9 +270,10 @@ void app_draw(struct app *a)
 		refresh();
 		return;
 	}
-	a->top = 1;
 	a->bottom = LINES - 3;
 	draw_top_bar(a);
+	a->banner_rows = draw_banner(a);
+	a->top = 1 + a->banner_rows;
 	base = a->depth - 1;
 	while (base > 0 && a->stack[base].ops->overlay)
 		base--;
@@ -484,8 +520,10 @@ int app_run(struct app *a)
 			break;
 		}
 		check_idle(a);
+		app_health_poll(a);
 		app_draw(a);
-		tkey k = a->keys.get(a->keys.ud, 1000);
+		/* while the check runs, look at it five times a second */
+		tkey k = a->keys.get(a->keys.ud, a->watch ? 200 : 1000);
 		if (k == TK_EOF)
 			break;
 		if (k == TK_NONE)
@@ -495,6 +533,39 @@ int app_run(struct app *a)
 		app_key(a, k);
 	}
 	return a->status;
+}
+
+/* ------------------------------------------------------ store check */
+
+void app_health_start(struct app *a)
+{
+	struct hall_err err;
+
+	if (a->watch || store_damaged(a->st))
+		return;
+	hall_err_clear(&err);
+	if (health_watch_start(a->st, NULL, NULL, &a->watch, &err) != HALL_OK)
+		app_msg(a, TC_ERROR, hall_tr("数据库检查未能启动：%s", "the store check could not start: %s"),
+		        hall_err_msg(&err));
+}
+
+void app_health_poll(struct app *a)
+{
+	struct check_report r;
+	bool ran;
+
+	if (!a->watch || !health_watch_poll(a->watch, &r, &ran))
+		return;
+	health_watch_stop(a->watch);
+	a->watch = NULL;
+	if (!ran)
+		app_msg(a, TC_ERROR, hall_tr("数据库检查未能完成：%s", "the store check did not finish: %s"),
+		        r.problems[0]);
+	else if (!r.ok) {
+		health_apply(a->st, "counter", r.problems[0]);
+		app_msg(a, TC_ERROR, "%s", hall_tr("数据库检查发现损坏：本窗口已改为只读，见上方说明",
+		                                   "the store check found damage: this counter is now read-only (see above)"));
+	}
 }
 
 /* ------------------------------------------------------------ helpers */

@@ -81,6 +81,12 @@ struct app {
 	int top, bottom;        /* content rows of the current frame */
 	int cur_y, cur_x;       /* cursor wanted by the drawn screen */
 
+	/* the store check running in the background (health.h); NULL when
+	 * none runs.  Damage turns the session read-only: a banner under the
+	 * top bar says so and what the administrator must do. */
+	struct health_watch *watch;
+	int banner_rows;        /* rows the banner takes in this frame */
+
 	bool quit;
 	int status;             /* exit status of tui_run */
 	int frames;             /* frames drawn (tests) */
@@ -159,6 +165,12 @@ void app_destroy(struct app *a);
 /* Run the loop until the user quits, a signal arrives, or the key source
  * is exhausted (TK_EOF, tests).  Returns a->status. */
 int app_run(struct app *a);
+/* Start the background store check (tui_run, after the first frame). */
+void app_health_start(struct app *a);
+/* Take the check's verdict if it has ended (app_run does this before each
+ * frame): damage turns the session read-only (health_apply). */
+void app_health_poll(struct app *a);
+
 /* Draw one frame (app_run does this before reading each key). */
 void app_draw(struct app *a);
 /* Handle one key as the loop does. */

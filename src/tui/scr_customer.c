@@ -5,7 +5,9 @@
  * date, days used of the limit) and complaints, with a warning for repeat
  * complaints; F3-F6 start a form with this customer filled in.  Tab selects
  * a payment (Enter: its receipt, to reprint or reverse it) or a work order
- * (Enter: the order).
+ * (Enter: the order).  I shows the full ID number and phone while the view
+ * is open: to a manager at once, to a clerk after a reason; either way
+ * through audit_reveal, which checks the role and records the look.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hall/audit.h"
 #include "hall/customer.h"
 #include "hall/ident.h"
 #include "hall/money.h"
@@ -29,6 +32,8 @@ struct custview {
 	char today[11];
 	bool repeat;
 	int open_work;
+	bool revealed;            /* full numbers shown (audit_reveal) */
+	struct audit_pii pii;
 };
 
 #define add(v, ...) wg_lines_add(&(v)->lines, __VA_ARGS__)
@@ -124,6 +129,10 @@ static void build(struct app *a, struct custview *v)
 
 	ident_mask_id(c->id_number, idm, sizeof idm);
 	ident_mask_phone(c->phone, phm, sizeof phm);
+	if (v->revealed) {
+		snprintf(idm, sizeof idm, "%s", v->pii.id_number);
+		snprintf(phm, sizeof phm, "%s", v->pii.phone);
+	}
 	if (v->repeat)
 		add(v, TC_ERROR, "%s", hall_tr("注意：该客户有重复投诉，请耐心解释并优先处理",
 		                               "Note: this customer has complained repeatedly"));
@@ -142,6 +151,9 @@ static void build(struct app *a, struct custview *v)
 	add(v, TC_NORMAL, "%s%s %s   %s%s", hall_tr("证件：", "ID: "),
 	    app_choice_label(a, "new-connection", "id_type", c->id_type), idm,
 	    hall_tr("电话：", "Phone: "), phm);
+	if (v->revealed)
+		add(v, TC_DUE_TODAY, "%s", hall_tr("（完整号码：这次查看已记入审计日志，离开本页即不再显示）",
+		                                   "(full numbers: this look is in the audit log; hidden again when you leave)"));
 	add(v, TC_NORMAL, "%s%s", hall_tr("地址：", "Address: "), c->address);
 	/* What is owed today: the core's figures (late fees included). */
 	due_load(a, &v->due, c->account_no);
@@ -286,8 +298,8 @@ static void cv_draw(struct app *a, struct screen *s)
 		tui_put(a->bottom - 1, COLS - 22, 20, TC_DIM,
 		        hall_tr("下面还有（下箭头）", "more below (Down)"));
 	tui_put(a->bottom, 2, COLS - 4, TC_DIM,
-	        hall_tr("F3新装 F4变更 F5缴费 F6投诉：为此客户填写  Tab 选记录 Enter 打开",
-	                "F3-F6: a form for this customer  Tab select  Enter open"));
+	        hall_tr("F3-F6 为此客户填表  Tab 选记录 Enter 打开  I 完整号码",
+	                "F3-F6: a form for this customer  Tab select  Enter open  I: full numbers"));
 }
 
 static void start_form(struct app *a, struct custview *v, const char *form)
@@ -317,6 +329,45 @@ static void start_form(struct app *a, struct custview *v, const char *form)
 	}
 	app_open_form(a, form, &fv);
 	form_values_free(&fv);
+}
+
+/* The clerk's reason, through the forms engine; the core checks it. */
+static int reveal_save(struct app *a, void *ud, const struct form_values *fv,
+                       struct hall_err *err)
+{
+	struct custview *v = ud;
+	int rc = audit_reveal(a->st, &a->actor, v->c.account_no,
+	                      form_values_get(fv, "reason"), &v->pii, err);
+	if (rc == HALL_OK) {
+		v->revealed = true;
+		app_msg(a, TC_OK, "%s", hall_tr("已显示完整号码，已记入审计日志",
+		                                "full numbers shown; recorded in the audit log"));
+	}
+	return rc;
+}
+
+static void reveal(struct app *a, struct custview *v)
+{
+	struct hall_err err;
+
+	if (v->revealed)
+		return;
+	hall_err_clear(&err);
+	if (a->actor.user.role >= ROLE_MANAGER) {
+		if (audit_reveal(a->st, &a->actor, v->c.account_no, NULL, &v->pii, &err) != HALL_OK) {
+			app_err(a, &err);
+			return;
+		}
+		v->revealed = true;
+		build(a, v);
+		app_msg(a, TC_OK, "%s", hall_tr("已显示完整号码，已记入审计日志",
+		                                "full numbers shown; recorded in the audit log"));
+		return;
+	}
+	const struct form_def *def = app_stage_form(a, "reveal");
+	struct form_arg fa = { .def = def, .save = reveal_save, .ud = v };
+	if (def)
+		app_push(a, &scr_form_ops, &fa);
 }
 
 static bool cv_key(struct app *a, struct screen *s, tkey k)
@@ -353,6 +404,10 @@ static bool cv_key(struct app *a, struct screen *s, tkey k)
 	case TK_F(6):
 		start_form(a, v, "complaint");
 		return true;
+	case 'i':
+	case 'I':
+		reveal(a, v);
+		return true;
 	default:
 		return false;
 	}
@@ -363,8 +418,8 @@ static void cv_help(struct app *a, struct screen *s, char *out, size_t outsz)
 	(void)a;
 	(void)s;
 	snprintf(out, outsz, "%s",
-	         hall_tr("客户信息：未缴电费和违约金按今天计算。F3-F6 为这个客户填写表单（F5 缴费时金额已按应缴填好）。Tab 选中一笔缴费或一件工单，Enter 打开：收据可以补打、冲正；工单可以查看进度、办理下一环节。",
-	                 "Customer: arrears and late fees as of today. F3-F6 start a form for this customer (F5 fills in the amount due). Tab selects a payment or a work order and Enter opens it: a receipt can be reprinted or reversed, a work order shows its progress and moves to its next stage."));
+	         hall_tr("客户信息：未缴电费和违约金按今天计算。F3-F6 为这个客户填写表单（F5 缴费时金额已按应缴填好）。Tab 选中一笔缴费或一件工单，Enter 打开：收据可以补打、冲正；工单可以查看进度、办理下一环节。I 显示完整的证件号码和电话：主任直接显示，营业员须填写原因；每次查看都记入审计日志。",
+	                 "Customer: unpaid charges and late fees as of today. F3-F6 start a form for this customer (F5 fills in the amount due). Tab selects a payment or a work order and Enter opens it: a receipt can be reprinted or reversed, a work order shows its progress and moves to its next stage. I shows the full ID number and phone: to a manager at once, to a clerk after a reason; every look is recorded in the audit log."));
 }
 
 const struct screen_ops scr_customer_ops = {

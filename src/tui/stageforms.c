@@ -26,6 +26,19 @@ static const struct {
 	const char *kind;
 	const char *text;
 } texts[] = {
+	/* not a stage: the reason a clerk gives to see a customer's full ID
+	 * number and phone (audit_reveal checks it and records it) */
+	{ "reveal",
+	  "form advance-reveal\n"
+	  "title 查看完整证件号码和电话 | Show the full ID number and phone\n"
+	  "action none\n"
+	  "\n"
+	  "field reason\n"
+	  "  label 查看原因 | Reason\n"
+	  "  type text\n"
+	  "  length 2 200\n"
+	  "  required\n"
+	  "  help 为什么需要完整号码（例如：办理过户，核对身份）；原因和这次查看都记入审计日志 | Why the full number is needed (e.g. checking identity for a transfer); the reason and this look are recorded in the audit log\n" },
 	{ "application",
 	  "form advance-application\n"
 	  "title 新装工单办理 | New connection: next stage\n"

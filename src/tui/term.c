@@ -103,6 +103,7 @@ static const struct color_def color_defs[TC__COUNT] = {
 	[TC_POPUP]       = { COLOR_BLACK, COLOR_WHITE, 0, A_NORMAL },
 	[TC_HEADER]      = { COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE },
 	[TC_BIG]         = { COLOR_GREEN, -1, A_REVERSE, A_REVERSE },
+	[TC_ALERT]       = { COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD },
 };
 
 static attr_t color_attrs[TC__COUNT];

@@ -83,6 +83,7 @@ enum tui_color {
 	TC_POPUP,        /* dialog boxes */
 	TC_HEADER,       /* column headers of a list */
 	TC_BIG,          /* large-type record numbers */
+	TC_ALERT,        /* the damaged-store banner (white on red) */
 	TC__COUNT
 };
 

@@ -82,6 +82,10 @@ int tui_run(const struct tui_options *o)
 	}
 	struct login_arg la = { false };
 	app_push(a, &scr_login_ops, &la);
+	/* the login screen first; then the store check, in the background
+	 * (health.h): the counter never waits for it */
+	app_draw(a);
+	app_health_start(a);
 	status = app_run(a);
 	app_destroy(a);
 	tui_term_end();
