@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/random.h>
 
 #include "hall/audit.h"
@@ -14,6 +15,7 @@
 #include "hall/utf8.h"
 
 #define AUTH_MAX_FAILED 5
+#define AUTH_READONLY_FAIL_SECONDS 3
 #define AUTH_LOCK_MINUTES 15
 
 static const struct {
@@ -229,8 +231,14 @@ int auth_login(struct store *s, const char *id, const char *password,
 	/* a clean success writes only its audit row, which the command line
 	 * defers into its first write (audit.h): no extra disk sync */
 	if (store_readonly(s) || (ok && failed == 0 && !locked[0])) {
-		if (!ok)
+		if (!ok) {
+			/* a read-only (damaged) store cannot count failures: each
+			 * one costs AUTH_READONLY_FAIL_SECONDS instead, so guessing
+			 * stays slow until the store is restored */
+			if (store_readonly(s))
+				sleep(AUTH_READONLY_FAIL_SECONDS);
 			return auth_fail(err);
+		}
 		int arc = audit_login(s, "login", u.id, id, NULL, err);
 		if (arc != HALL_OK)
 			return arc;
