@@ -18,6 +18,14 @@
 enum hall_role { ROLE_CLERK = 0, ROLE_MANAGER = 1, ROLE_ADMIN = 2 };
 
 #define AUTH_PASSWORD_MIN 8
+/* Lockout: this many wrong passwords in a row lock the account for this
+ * many minutes; an administrator sets both per hall (hall rules set
+ * lockout_failures|lockout_minutes, worules.h). */
+#define AUTH_LOCKOUT_FAILURES 5
+#define AUTH_LOCKOUT_FAILURES_MIN 3
+#define AUTH_LOCKOUT_FAILURES_MAX 20
+#define AUTH_LOCKOUT_MINUTES 15
+#define AUTH_LOCKOUT_MINUTES_MAX 1440
 #define AUTH_ID_MAX 16
 
 struct hall_user {
@@ -55,6 +63,10 @@ int auth_login(struct store *s, const char *id, const char *password,
  * login, failed login and lockout is recorded by auth_login itself. */
 int auth_logout(struct store *s, const struct hall_actor *actor,
                 struct hall_err *err);
+
+/* The hall's lockout policy: failures before a lock, minutes locked. */
+int auth_lockout_failures(struct store *s);
+int auth_lockout_minutes(struct store *s);
 
 /* Look a user up without a password (for display). */
 int auth_user_get(struct store *s, const char *id, struct hall_user *out,

@@ -147,7 +147,8 @@ int worules_arrears(struct store *s, const char *account_no, int *bills,
 /* Settings.  get: the value, or def when unset. */
 void worules_setting_get(struct store *s, const char *key, const char *def,
                          char *out, size_t outsz);
-/* Set a known setting (work_window, repeat_window_days), admin only; the
+/* Set a known setting (work_window, repeat_window_days, lockout_failures,
+ * lockout_minutes), admin only; the
  * value is checked; work_window recomputes open deadlines. */
 int worules_setting_set(struct store *s, const struct hall_actor *actor,
                         const char *key, const char *value, int *recomputed,

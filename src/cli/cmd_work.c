@@ -492,6 +492,9 @@ int cmd_rules(struct cli *c)
 		worules_setting_get(s, "repeat_window_days", "30", v, sizeof v);
 		if (hrc == HALL_OK)
 			printf("setting\trepeat_window_days\t%s\n", v);
+		if (hrc == HALL_OK)
+			printf("setting\tlockout_failures\t%d\nsetting\tlockout_minutes\t%d\n",
+			       auth_lockout_failures(s), auth_lockout_minutes(s));
 		if (hrc != HALL_OK)
 			rc = fail(&e, hrc);
 		store_close(s);

@@ -113,7 +113,7 @@ static const struct command commands[] = {
 	{ "rules", cmd_rules, "hall rules list --db PATH\n"
 	  "  hall rules deadline KIND TYPE CLOCK AMOUNT workdays|work_hours|hours|off [--start STAGE --stop STAGE --pause LIST] [--note TEXT] --user ADMIN\n"
 	  "  hall rules change TYPE RULE YYYY-MM-DD VALUE|none [--note TEXT] --user ADMIN\n"
-	  "  hall rules set work_window|repeat_window_days VALUE --user ADMIN",
+	  "  hall rules set work_window|repeat_window_days|lockout_failures|lockout_minutes VALUE --user ADMIN",
 	  "时限规则、变更规则（按施行日期）和工单设置：查看或由管理员修改",
 	  "deadline rules, business-change rules (by effective date) and work settings: list, or change as an administrator" },
 	{ "rectify", cmd_rectify, "hall rectify COMPLAINT staff=ID talk_date=DATE causes=... account=... measures=... responsible=... deadline=DATE --user MANAGER\n"

@@ -12,11 +12,10 @@
 
 #include "hall/audit.h"
 #include "hall/sha256.h"
+#include "hall/worules.h"
 #include "hall/utf8.h"
 
-#define AUTH_MAX_FAILED 5
 #define AUTH_READONLY_FAIL_SECONDS 3
-#define AUTH_LOCK_MINUTES 15
 
 static const struct {
 	const char *key, *zh, *en;
@@ -165,9 +164,28 @@ static void utc_plus_minutes(int minutes, char out[21])
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void lock_until(char out[21])
+/* The hall's lockout policy (settings lockout_failures, lockout_minutes;
+ * worules.h), each within its limits, else the default. */
+static int setting_int(struct store *s, const char *key, int def, int lo, int hi)
 {
-	utc_plus_minutes(AUTH_LOCK_MINUTES, out);
+	char v[32], dv[16];
+	snprintf(dv, sizeof dv, "%d", def);
+	worules_setting_get(s, key, dv, v, sizeof v);
+	char *end;
+	long n = strtol(v, &end, 10);
+	return *v && !*end && n >= lo && n <= hi ? (int)n : def;
+}
+
+int auth_lockout_failures(struct store *s)
+{
+	return setting_int(s, "lockout_failures", AUTH_LOCKOUT_FAILURES,
+	                   AUTH_LOCKOUT_FAILURES_MIN, AUTH_LOCKOUT_FAILURES_MAX);
+}
+
+int auth_lockout_minutes(struct store *s)
+{
+	return setting_int(s, "lockout_minutes", AUTH_LOCKOUT_MINUTES, 1,
+	                   AUTH_LOCKOUT_MINUTES_MAX);
 }
 
 /* A real hash to check unknown ids against, so that a wrong id costs as
@@ -260,10 +278,11 @@ int auth_login(struct store *s, const char *id, const char *password,
 		return err ? err->code : HALL_EDB;
 	}
 	char until[21];
-	lock_until(until);
+	int max_failed = auth_lockout_failures(s);
+	utc_plus_minutes(auth_lockout_minutes(s), until);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	if (!ok) {
-		sqlite3_bind_int(st, 2, AUTH_MAX_FAILED);
+		sqlite3_bind_int(st, 2, max_failed);
 		sqlite3_bind_text(st, 3, until, -1, SQLITE_STATIC);
 	}
 	rc = sqlite3_step(st);
@@ -275,7 +294,7 @@ int auth_login(struct store *s, const char *id, const char *password,
 	/* the audit row in the same transaction as the failure count */
 	brc = audit_login(s, ok ? "login" : "login.fail", u.id, id,
 	                  ok ? NULL : !u.active ? "inactive account"
-	                  : failed + 1 >= AUTH_MAX_FAILED ? "wrong password; account locked"
+	                  : failed + 1 >= max_failed ? "wrong password; account locked"
 	                  : "wrong password", err);
 	if (brc != HALL_OK) {
 		store_rollback(s);

@@ -881,10 +881,25 @@ int worules_setting_set(struct store *s, const struct hall_actor *actor,
 		if (!*value || *end || n < 1 || n > 365)
 			return hall_err_set(err, HALL_EINVAL, key,
 				"重复投诉窗口：应为1至365天", "repeat-complaint window: 1 to 365 days");
+	} else if (!strcmp(key, "lockout_failures")) {
+		char *end;
+		long n = strtol(value, &end, 10);
+		if (!*value || *end || n < AUTH_LOCKOUT_FAILURES_MIN || n > AUTH_LOCKOUT_FAILURES_MAX)
+			return hall_err_set(err, HALL_EINVAL, key,
+				"锁定前允许的密码错误次数：应为%d至%d", "wrong passwords before a lockout: %d to %d",
+				AUTH_LOCKOUT_FAILURES_MIN, AUTH_LOCKOUT_FAILURES_MAX);
+	} else if (!strcmp(key, "lockout_minutes")) {
+		char *end;
+		long n = strtol(value, &end, 10);
+		if (!*value || *end || n < 1 || n > AUTH_LOCKOUT_MINUTES_MAX)
+			return hall_err_set(err, HALL_EINVAL, key,
+				"锁定时长：应为1至%d分钟", "lockout length: 1 to %d minutes",
+				AUTH_LOCKOUT_MINUTES_MAX);
 	} else {
 		return hall_err_set(err, HALL_EINVAL, "key",
-			"没有设置项“%s”（可设：work_window 工作时段，repeat_window_days 重复投诉窗口天数）",
-			"no setting \"%s\" (work_window, repeat_window_days)", key);
+			"没有设置项“%s”（可设：work_window 工作时段，repeat_window_days 重复投诉窗口天数，"
+			"lockout_failures 锁定前允许的密码错误次数，lockout_minutes 锁定分钟数）",
+			"no setting \"%s\" (work_window, repeat_window_days, lockout_failures, lockout_minutes)", key);
 	}
 	if ((rc = store_begin(s, err)) != HALL_OK)
 		return rc;
