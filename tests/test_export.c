@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <xlsxwriter.h>
 #include <zlib.h>
 
 #include "hall/auth.h"
@@ -616,6 +617,28 @@ static bool count_calls(void *ud, long done, long total)
 	return true;
 }
 
+/* The deflate-level bits (1-2) of the general purpose flags of every
+ * member's local header: minizip writes 6 for level 1, 0 for level 6.
+ * Returns the flags all members share, or -1 when they differ. */
+static int zip_level_bits(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	unsigned char h[30];
+	int bits = -2;
+	long pos = 0;
+	while (fseek(f, pos, SEEK_SET) == 0 && fread(h, 1, 30, f) == 30 &&
+	       h[0] == 'P' && h[1] == 'K' && h[2] == 3 && h[3] == 4) {
+		int b = h[6] & 6;
+		bits = bits == -2 || bits == b ? b : -1;
+		assert_int_equal(h[6] & 8, 0);   /* sizes in the header itself */
+		long csize = (long)h[18] | (long)h[19] << 8 | (long)h[20] << 16 | (long)h[21] << 24;
+		pos += 30 + (h[26] | h[27] << 8) + (h[28] | h[29] << 8) + csize;
+	}
+	fclose(f);
+	return bits;
+}
+
 /* constant_memory gives the same figures as the normal mode. */
 static void test_both_modes(void **state)
 {
@@ -648,6 +671,19 @@ static void test_both_modes(void **state)
 		q_int("SELECT sum(amount_fen) FROM payments WHERE status = 'ok'"
 		      " AND business_date BETWEEN ?1 AND ?2", "2026-02-01", TODAY));
 	assert_int_equal(export_verify_xlsx(q, &e), HALL_OK);
+	/* a streamed (large) export packs at level 1, a small one at
+	 * libxlsxwriter's own level 6; and the level stays with the export:
+	 * a workbook closed outside it gets the library's own level again */
+	assert_int_equal(zip_level_bits(q), 6);
+	assert_int_equal(zip_level_bits(p), 0);
+	char r[700];
+	path_in(r, sizeof r, "plain.xlsx");
+	lxw_workbook *wb = workbook_new(r);
+	assert_non_null(wb);
+	worksheet_write_string(workbook_add_worksheet(wb, NULL), 0, 0, "x", NULL);
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+	assert_int_equal(zip_level_bits(r), 0);
+	unlink(r);
 	/* inline strings in the streamed file, shared strings in the other */
 	char *m = member(q, "xl/worksheets/sheet2.xml");
 	assert_non_null(strstr(m, "inlineStr"));

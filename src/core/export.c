@@ -571,7 +571,11 @@ int export_run(struct store *s, const struct hall_actor *actor,
 	}
 
 	errno = 0;
+	/* a large export packs at a faster deflate level (export_zip.c) */
+	if (x->const_mem)
+		x_zip_level_set(EXPORT_FAST_ZIP_LEVEL);
 	lxw_error lrc = workbook_close(x->wb);
+	x_zip_level_set(-1);
 	x->wb = NULL;
 	if (lrc != LXW_NO_ERROR) {
 		int e = errno;
@@ -618,6 +622,7 @@ out:
 	if (tmp[0])
 		unlink(tmp);
 	free(x->clocks);
+	calendar_free(x->cal);
 	free(x);
 	return rc;
 }

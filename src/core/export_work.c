@@ -74,7 +74,10 @@ int x_timing(struct xctx *x, const char *number, const char *status,
 		return hall_err_set(x->err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
 	struct wo_clocks *k = x->clocks;
 	k->n = 0;
-	int rc = workorder_clocks(x->s, number, x->now_utc, on_clock, k, x->err);
+	/* the calendar once per export, not once per order */
+	int rc = x->cal ? HALL_OK : calendar_load(x->s, &x->cal, x->err);
+	if (rc == HALL_OK)
+		rc = workorder_clocks_cal(x->s, x->cal, number, x->now_utc, on_clock, k, x->err);
 	if (rc != HALL_OK)
 		return rc;
 	bool cancelled = strcmp(status, "cancelled") == 0;
