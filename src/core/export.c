@@ -177,7 +177,10 @@ static void make_scope(struct xctx *x)
 		snprintf(x->scope, sizeof x->scope, "%s %s %s%s%s", hall_tr("营业员", "clerk"),
 		         x->actor->user.id, x->actor->user.name, part[0] ? "，" : "", part);
 	else if (part[0])
-		snprintf(x->scope, sizeof x->scope, "%s", part);
+		snprintf(x->scope, sizeof x->scope, "%s%s%s", x->central ? hall_tr("全分公司", "whole branch") : "",
+		         x->central ? "，" : "", part);
+	else if (x->central)
+		snprintf(x->scope, sizeof x->scope, "%s", hall_tr("全分公司（各营业厅）", "whole branch (every hall)"));
 	else
 		snprintf(x->scope, sizeof x->scope, "%s", hall_tr("全厅", "whole hall"));
 }
@@ -435,6 +438,10 @@ static int role_check(struct xctx *x)
 		return rc;
 	if (a->user.role >= ROLE_MANAGER)
 		return HALL_OK;
+	if (x->central)
+		return hall_err_set(x->err, HALL_EPERM, "user",
+			"中心库的全分公司报表只能由主任（或管理员）导出；营业员请在本营业厅导出本人当天的数据",
+			"a branch-wide sheet from the central store is for a manager (or admin); a clerk exports their own day at their hall");
 	if (strcmp(x->from, x->today) != 0 || strcmp(x->to, x->today) != 0)
 		return hall_err_set(x->err, HALL_EPERM, "date",
 			"营业员只能导出本人当天（%s）的数据；其他日期或全厅的报表请主任导出",
@@ -469,6 +476,12 @@ int export_run(struct store *s, const struct hall_actor *actor,
 	store_now_utc(x->now_utc);
 	store_today_local(x->today);
 	store_local_time(x->now_utc, x->now_local);
+	snprintf(x->hall_code, sizeof x->hall_code, "%s", store_hall_code(s));
+	{
+		char role[32] = "";
+		x->central = store_meta_get(s, "role", role, sizeof role) == HALL_OK &&
+		             strcmp(role, "central") == 0;
+	}
 
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	tmp[0] = '\0';

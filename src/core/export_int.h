@@ -226,9 +226,12 @@ struct xtiming {
 };
 
 /* Timing of order number (status: its status) with main_clock as the one
- * whose deadline and limit are shown ("total", "reply"; else the first). */
+ * whose deadline and limit are shown ("total", "reply"; else the first).
+ * stored_deadline: the order's deadline column, used instead of the
+ * clocks on a central store (see export.h). */
 int x_timing(struct xctx *x, const char *number, const char *status,
-             const char *main_clock, struct xtiming *t);
+             const char *main_clock, const char *stored_deadline,
+             struct xtiming *t);
 
 /* An order active in the period (see export.h) with its timing. */
 struct xorder {
