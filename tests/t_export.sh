@@ -139,6 +139,16 @@ has "full disk: says so" "$T/err" "磁盘"
 eq "full disk: nothing left" "$(ls -A "$T/full")" ""
 
 # ---------------------------------------------------- an empty day
+# ---------------------------------------------------- the audit event
+ne=$(sq "$db" "SELECT count(*) FROM audit WHERE kind = 'export'")
+check "an export for the audit" 0 hall export complaints --db "$db" --user 9001 --from 2026-05-01 --to $TODAY -o "$T/audited.xlsx"
+check "hall audit show lists it" 0 hall audit show --db "$db" --user 9001 --kind export
+has "with who, the report, the period and the file" "$T/out" "9001	1	export	audited.xlsx	report=complaints from=2026-05-01 to=$TODAY"
+has "with the rows" "$T/out" "rows=$(sq "$db" "SELECT count(*) FROM complaints WHERE business_date <= '$TODAY' AND (status = 'open' OR date(updated_at, 'localtime') >= '2026-05-01')")"
+check "refused without --force" 8 hall export complaints --db "$db" --user 9001 --from 2026-05-01 --to $TODAY -o "$T/audited.xlsx"
+eq "a refused export writes no event" "$(sq "$db" "SELECT count(*) FROM audit WHERE kind = 'export'")" "$((ne + 1))"
+check "hall audit verify stays clean" 0 hall audit verify --db "$db" --user 9001
+
 check "an empty day" 0 hall export daily --db "$db" --user 9001 --date 2030-01-07 -o "$T/empty.xlsx"
 eq "the journal says there was nothing" "$(py "$T/empty.xlsx" "print(wb['收费明细']['A4'].value)")" "本期间没有收费记录"
 eq "the summary says there was nothing" "$(py "$T/empty.xlsx" "print(wb['汇总']['A5'].value)")" "本期间没有任何营业员的业务记录"

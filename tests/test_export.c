@@ -29,6 +29,7 @@
 #include <xlsxwriter.h>
 #include <zlib.h>
 
+#include "hall/audit.h"
 #include "hall/auth.h"
 #include "hall/demo.h"
 #include "hall/export.h"
@@ -639,6 +640,51 @@ static int zip_level_bits(const char *path)
 	return bits;
 }
 
+/* Every finished export writes one audit event ("export": who, report,
+ * period, rows, file) after the file is in place; a refused export writes
+ * none; when the event cannot be written the file is taken back. */
+static void test_audit_event(void **state)
+{
+	(void)state;
+	char p[700];
+	path_in(p, sizeof p, "audited.xlsx");
+	const char *count_sql = "SELECT count(*) FROM audit WHERE kind = 'export'";
+	int64_t n0 = q_int(count_sql, NULL, NULL);
+	struct hall_err e;
+	struct export_result res;
+	struct export_options o;
+	export_options_init(&o);
+	o.report = EXPORT_PAYMENTS;
+	o.from = "2026-02-01";
+	o.to = TODAY;
+	o.path = p;
+	expect_rc(export_run(S, &manager, &o, &res, &e), HALL_OK, &e);
+	assert_int_equal(q_int(count_sql, NULL, NULL), n0 + 1);
+	char detail[1100], want[400];
+	q_text("SELECT staff_id || ' ' || target || ' ' || detail FROM audit WHERE kind = 'export'"
+	       " ORDER BY id DESC LIMIT 1", detail, sizeof detail);
+	snprintf(want, sizeof want, "9001 audited.xlsx report=payments from=2026-02-01 to=%s"
+	         " counter=0 scope=all rows=%ld payment_rows=%ld", TODAY, res.rows, res.payment_rows);
+	assert_non_null(strstr(detail, want));
+	assert_non_null(strstr(detail, p));
+	/* refused (the file exists, no force): no event, the file untouched */
+	assert_int_equal(export_run(S, &manager, &o, &res, &e), HALL_EEXIST);
+	assert_int_equal(q_int(count_sql, NULL, NULL), n0 + 1);
+	/* the event cannot be written: an error, and no file */
+	unlink(p);
+	exec("CREATE TEMP TRIGGER no_export BEFORE INSERT ON audit WHEN new.kind = 'export'"
+	     " BEGIN SELECT RAISE(ABORT, 'audit refused'); END");
+	assert_int_not_equal(export_run(S, &manager, &o, &res, &e), HALL_OK);
+	assert_non_null(strstr(e.zh, "审计日志"));
+	exec("DROP TRIGGER temp.no_export");
+	assert_int_equal(access(p, F_OK), -1);
+	assert_int_equal(count_files(".tmp-"), 0);
+	assert_int_equal(q_int(count_sql, NULL, NULL), n0 + 1);
+	struct audit_verify v;
+	assert_int_equal(audit_verify(S, &manager, &v, &e), HALL_OK);
+	assert_int_equal(v.bad_id, 0);
+}
+
 /* constant_memory gives the same figures as the normal mode. */
 static void test_both_modes(void **state)
 {
@@ -854,6 +900,7 @@ int main(void)
 		cmocka_unit_test(test_empty_day),
 		cmocka_unit_test(test_cancel_leaves_nothing),
 		cmocka_unit_test(test_both_modes),
+		cmocka_unit_test(test_audit_event),
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_verify),
 		cmocka_unit_test(test_english),
