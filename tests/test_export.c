@@ -685,6 +685,37 @@ static void test_audit_event(void **state)
 	assert_int_equal(v.bad_id, 0);
 }
 
+/* The working-day calendar is read once per export, however many work
+ * orders the ledgers hold (it used to be read again for every order). */
+static int count_calendar(unsigned type, void *ud, void *p, void *x)
+{
+	(void)x;
+	const char *sql = type == SQLITE_TRACE_STMT ? sqlite3_sql(p) : NULL;
+	if (sql && strstr(sql, "FROM calendar_years"))
+		(*(int *)ud)++;
+	return 0;
+}
+
+static void test_calendar_once(void **state)
+{
+	(void)state;
+	char p[700];
+	path_in(p, sizeof p, "calendar.xlsx");
+	int loads = 0;
+	sqlite3_trace_v2(store_db(S), SQLITE_TRACE_STMT, count_calendar, &loads);
+	struct export_result res;
+	struct hall_err e;
+	int rc = run(&manager, EXPORT_DAILY, "2026-02-01", TODAY, p, true, &res, &e);
+	sqlite3_trace_v2(store_db(S), 0, NULL, NULL);
+	expect_rc(rc, HALL_OK, &e);
+	int64_t orders = q_int("SELECT (SELECT count(*) FROM applications) + (SELECT count(*) FROM changes)"
+	                       " + (SELECT count(*) FROM complaints)", NULL, NULL);
+	assert_true(orders > 10);
+	assert_true(res.rows - res.payment_rows > 10);
+	assert_int_equal(loads, 1);
+	unlink(p);
+}
+
 /* constant_memory gives the same figures as the normal mode. */
 static void test_both_modes(void **state)
 {
@@ -901,6 +932,7 @@ int main(void)
 		cmocka_unit_test(test_cancel_leaves_nothing),
 		cmocka_unit_test(test_both_modes),
 		cmocka_unit_test(test_audit_event),
+		cmocka_unit_test(test_calendar_once),
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_verify),
 		cmocka_unit_test(test_english),
