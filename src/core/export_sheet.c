@@ -3,6 +3,7 @@
  * page setup, header/footer; the label tables of stored keys; queries and
  * progress shared by the sheets. */
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -493,9 +494,14 @@ int xs_open(struct xctx *x, struct xsheet *sh, const char *name_zh,
 		return hall_err_set(x->err, HALL_ENOMEM, NULL,
 			"不能建立工作表 %s", "cannot add the worksheet %s", sh->name);
 	/* constant_memory: the rows go through this stream, tens of bytes a
-	 * cell; a larger buffer than stdio's 4 KB saves most write calls */
-	if (sh->ws->optimize_tmpfile)
+	 * cell; a larger buffer than stdio's 4 KB saves most write calls, and
+	 * since only this thread ever touches the workbook (the journal's
+	 * reader thread reads the store only), stdio need not lock the stream
+	 * for every cell */
+	if (sh->ws->optimize_tmpfile) {
 		setvbuf(sh->ws->optimize_tmpfile, NULL, _IOFBF, 256 * 1024);
+		__fsetlocking(sh->ws->optimize_tmpfile, FSETLOCKING_BYCALLER);
+	}
 	if (x->nsheets < (int)(sizeof x->sheets / sizeof x->sheets[0]))
 		x->sheets[x->nsheets] = sh->ws;
 	x->nsheets++;
