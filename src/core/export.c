@@ -473,7 +473,7 @@ static int audit_export(struct xctx *x, const char *path)
 	int rc = audit_log(x->s, x->actor, NULL, "export", target, detail, &e);
 	if (rc != HALL_OK)
 		return hall_err_set(x->err, rc, "output",
-			"导出文件已写好，但无法记入审计日志（%s），文件已删除；请重试或联系管理员",
+			"导出文件已写好，但无法记入审计日志（%s%.0s），文件已删除；请重试或联系管理员",
 			"the export was written but could not be recorded in the audit log (%.0s%s); the file was removed. Try again or call the administrator",
 			e.zh, e.en);
 	return HALL_OK;

@@ -5,7 +5,7 @@
  * for it.  For a journal of a million rows that deflate is about half of
  * the export's time, so an export in constant_memory mode (export.h:
  * EXPORT_CONST_MEM_ROWS rows or more) packs at level 1 instead: the file
- * grows by about a third (figures in the README), every reader opens it
+ * grows by about a quarter (figures in the README), every reader opens it
  * the same (a zip member's level is not part of its format; minizip only
  * notes it in the member's flags, bits 1-2 = 6 for level 1).
  *
