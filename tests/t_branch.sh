@@ -162,3 +162,20 @@ done
 [ -s "$T/got" ] || nok "the checker ran" "$(cat "$T/got")"
 # the day had business in every hall, and the reversals are there
 eq "reversals in two halls" "$(echo "$tot" | cut -d'|' -f6)" "2"
+
+# the other reports from the central: a hall column, every hall's rows
+for r in payments complaints applications; do
+	check "branch-wide $r" 0 hall export $r --db "$CDB" --user 9001 --date "$today" -o "$T/xl/branch-$r.xlsx"
+done
+eq "payments: every hall in the hall column" "$("$PY" -c "
+import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1], read_only=True)['收费明细']
+rows = list(ws.iter_rows(min_row=3, values_only=True))
+c = rows[0].index('营业厅')
+print(' '.join(sorted({r[c] for r in rows[1:] if r[c]})))" "$T/xl/branch-payments.xlsx")" "$HALLS"
+eq "complaints: today's complaint of every hall, with its hall" "$("$PY" -c "
+import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1], read_only=True)['投诉台账']
+rows = list(ws.iter_rows(min_row=3, values_only=True))
+c, n = rows[0].index('营业厅'), rows[0].index('客户')
+print(' '.join(sorted(r[c] for r in rows[1:] if r[n] and str(r[n]).startswith('路人'))))" "$T/xl/branch-complaints.xlsx")" "$HALLS"
