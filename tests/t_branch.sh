@@ -179,3 +179,17 @@ ws = openpyxl.load_workbook(sys.argv[1], read_only=True)['投诉台账']
 rows = list(ws.iter_rows(min_row=3, values_only=True))
 c, n = rows[0].index('营业厅'), rows[0].index('客户')
 print(' '.join(sorted(r[c] for r in rows[1:] if r[n] and str(r[n]).startswith('路人'))))" "$T/xl/branch-complaints.xlsx")" "$HALLS"
+
+# complaints by hall: received today and customers, as each hall counts them
+for code in $HALLS; do
+	eq "complaints by hall, $code: received and customers equal the hall's store" "$("$PY" -c "
+import openpyxl, sys
+rows = list(openpyxl.load_workbook(sys.argv[1], data_only=True)['汇总'].iter_rows(values_only=True))
+i = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith('〇之二'))
+for r in rows[i + 2:]:
+    if r[0] == sys.argv[2]:
+        print('%d|%d|%.4f' % (r[2], r[6], r[7]))" "$T/xl/branch.xlsx" $code)" \
+	"$(sq "$(db_of $code)" "SELECT c || '|' || n || '|' || printf('%.4f', c * 10000.0 / n) FROM (SELECT
+		(SELECT count(*) FROM complaints WHERE kind = 'complaint' AND business_date = '$today') AS c,
+		(SELECT count(*) FROM customers WHERE status NOT IN ('closed', 'connecting')) AS n)")"
+done

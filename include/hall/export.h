@@ -32,7 +32,9 @@
  * A central store (meta role 'central', sync_sqlite.c) gives a branch-wide
  * workbook: a manager or admin only (HALL_EPERM for a clerk); the Summary
  * first per hall (code and name from central_halls) and in total, then
- * per clerk keyed "hall staff-id"; the journal and the ledgers have a last
+ * complaints per hall (received, finished, open, overdue, customers = the
+ * hall's accounts at the central neither closed nor connecting, 万户投诉率),
+ * then per clerk keyed "hall staff-id"; the journal and the ledgers have a last
  * column 营业厅 with the hall code, and the journal's clerk reads
  * "001 1001 张敏".  Rows of different halls are joined only within their
  * hall.  The deadline rules and calendar are the halls' and not at the

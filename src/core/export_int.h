@@ -236,6 +236,7 @@ int x_timing(struct xctx *x, const char *number, const char *status,
 /* An order active in the period (see export.h) with its timing. */
 struct xorder {
 	const char *number, *type, *status, *business_date, *fin;  /* fin: "" when open */
+	const char *hall;           /* its hall (the store's own on a hall store) */
 	int64_t capacity;
 	bool repeat;
 	struct xtiming t;

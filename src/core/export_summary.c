@@ -610,6 +610,135 @@ static void by_kind(struct xsheet *sh, int which, const struct krows *ks)
 	xs_next(sh, 1);
 }
 
+/* ------------------------------------- complaints per hall (central) */
+
+/* A branch-wide sheet: complaints (kind 'complaint') of each hall and the
+ * branch, with each hall's complaints per 10,000 customers (its accounts
+ * at the central, not closed or connecting).  Same definitions as the
+ * KPIs below (export.h). */
+struct hrow {
+	char code[16], name[192];
+	int64_t received, finished, open, overdue, customers;
+};
+
+struct hrows {
+	struct hrow r[128];
+	int n;
+};
+
+static struct hrow *hrow_get(struct hrows *hs, const char *code)
+{
+	for (int i = 0; i < hs->n; i++)
+		if (strcmp(hs->r[i].code, code) == 0)
+			return &hs->r[i];
+	if (hs->n == (int)(sizeof hs->r / sizeof hs->r[0]))
+		return NULL;
+	struct hrow *h = &hs->r[hs->n++];
+	memset(h, 0, sizeof *h);
+	snprintf(h->code, sizeof h->code, "%s", code);
+	return h;
+}
+
+static void hall_order(struct xctx *x, const struct xorder *o, void *ud)
+{
+	if (strcmp(o->type, "complaint") != 0)
+		return;
+	struct hrow *h = hrow_get(ud, o->hall);
+	if (!h)
+		return;
+	char fin[11] = "";
+	if (o->fin[0])
+		x_local_date(x, o->fin, fin);
+	h->received += in_period(x, o->business_date);
+	h->finished += strcmp(o->status, "done") == 0 && in_period(x, fin);
+	h->open += strcmp(o->status, "open") == 0;
+	h->overdue += o->t.overdue;
+}
+
+static void hall_row(struct xctx *x, sqlite3_stmt *st, void *ud)
+{
+	struct hrows *hs = ud;
+	struct hrow *h = hrow_get(hs, xq_text(st, 0));
+	(void)x;
+	if (h) {
+		snprintf(h->name, sizeof h->name, "%s", xq_text(st, 1));
+		h->customers = sqlite3_column_int64(st, 2);
+	}
+}
+
+static int by_hall_complaints(struct xsheet *sh)
+{
+	struct xctx *x = sh->x;
+	struct hrows *hs = calloc(1, sizeof *hs);
+	if (!hs)
+		return hall_err_set(x->err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+	int rc = each_row(x, "SELECT h.code, h.name, (SELECT count(*) FROM customers c"
+		" WHERE c.hall = h.code AND c.status NOT IN ('closed', 'connecting'))"
+		" FROM central_halls h ORDER BY h.code", hall_row, hs);
+	if (rc == HALL_OK)
+		rc = x_orders(x, XW_COMPLAINTS, hall_order, hs);
+	if (rc != HALL_OK) {
+		free(hs);
+		return rc;
+	}
+	section(sh, "〇之二、分营业厅投诉", "0b. Complaints by hall");
+	static const struct xcol head[] = {
+		{ "营业厅编码", "Hall code", 0 }, { "营业厅", "Hall", 24 },
+		{ "投诉受理", "Complaints received", 0 }, { "投诉办结", "Finished", 0 },
+		{ "在办", "Open", 0 }, { "超期", "Overdue", 0 },
+		{ "户数", "Customers", 0 }, { "万户投诉率", "Per 10,000 customers", 0 },
+	};
+	xs_header(sh, head, 8, 0);
+	lxw_row_t first = sh->row;
+	struct hrow tot;
+	memset(&tot, 0, sizeof tot);
+	char f[96], c[16], g[16];
+	for (int i = 0; i < hs->n; i++) {
+		const struct hrow *h = &hs->r[i];
+		xs_text(sh, 0, h->code, NULL);
+		xs_text(sh, 1, h->name, NULL);
+		xs_int(sh, 2, h->received, NULL);
+		xs_int(sh, 3, h->finished, NULL);
+		xs_int(sh, 4, h->open, NULL);
+		xs_int(sh, 5, h->overdue, h->overdue ? x->f.flag : NULL);
+		xs_int(sh, 6, h->customers, NULL);
+		if (h->customers > 0) {
+			xs_cell(c, sizeof c, sh->row, 2);
+			xs_cell(g, sizeof g, sh->row, 6);
+			snprintf(f, sizeof f, "=%s/%s*10000", c, g);
+			xs_formula_num(sh, 7, f, (double)h->received / (double)h->customers * 10000.0,
+			               x->f.rate, 8);
+		} else {
+			xs_text(sh, 7, "—", NULL);
+		}
+		tot.received += h->received;
+		tot.finished += h->finished;
+		tot.open += h->open;
+		tot.overdue += h->overdue;
+		tot.customers += h->customers;
+		xs_next(sh, 1);
+	}
+	lxw_row_t last = sh->row - 1;
+	xs_text(sh, 0, hall_tr("合计", "Total"), x->f.bold);
+	if (hs->n > 0) {
+		sum_cell(sh, 2, first, last, tot.received, false);
+		sum_cell(sh, 3, first, last, tot.finished, false);
+		sum_cell(sh, 4, first, last, tot.open, false);
+		sum_cell(sh, 5, first, last, tot.overdue, false);
+		sum_cell(sh, 6, first, last, tot.customers, false);
+		if (tot.customers > 0) {
+			xs_cell(c, sizeof c, sh->row, 2);
+			xs_cell(g, sizeof g, sh->row, 6);
+			snprintf(f, sizeof f, "=%s/%s*10000", c, g);
+			xs_formula_num(sh, 7, f, (double)tot.received / (double)tot.customers * 10000.0,
+			               x->f.rate, 8);
+		}
+	}
+	xs_next(sh, 1);
+	free(hs);
+	return HALL_OK;
+}
+
 /* ------------------------------------------------------------ F. KPIs */
 
 static int two_ints(struct xctx *x, const char *sql, int64_t *a, int64_t *b)
@@ -717,6 +846,8 @@ int xsheet_summary(struct xctx *x)
 		if (rc == HALL_OK)
 			rc = by_clerk(&sh, &hs, &other, true);
 		free(hs.c);
+		if (rc == HALL_OK)
+			rc = by_hall_complaints(&sh);
 		if (rc == HALL_OK)
 			xs_next(&sh, 1);
 	}

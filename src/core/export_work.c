@@ -142,11 +142,11 @@ int x_timing(struct xctx *x, const char *number, const char *status,
 
 static const char *const order_sql[3] = {
 	"SELECT a.app_no, a.kind, a.status, a.business_date, coalesce(a.fin, ''),"
-	" a.capacity, 0, a.deadline" APP_SRC ACTIVE("a") " ORDER BY a.id",
+	" a.capacity, 0, a.deadline, @H(a)" APP_SRC ACTIVE("a") " ORDER BY a.id",
 	"SELECT a.change_no, a.change_type, a.status, a.business_date, coalesce(a.fin, ''),"
-	" 0, 0, a.deadline" CHG_SRC ACTIVE("a") " ORDER BY a.id",
+	" 0, 0, a.deadline, @H(a)" CHG_SRC ACTIVE("a") " ORDER BY a.id",
 	"SELECT a.complaint_no, a.kind, a.status, a.business_date, coalesce(a.fin, ''),"
-	" 0, a.repeat_flag, a.deadline" CMP_SRC ACTIVE("a") " ORDER BY a.id",
+	" 0, a.repeat_flag, a.deadline, @H(a)" CMP_SRC ACTIVE("a") " ORDER BY a.id",
 };
 
 static const char *const main_clock[3] = { "total", "total", "reply" };
@@ -165,6 +165,7 @@ int x_orders(struct xctx *x, int which,
 			.status = xq_text(st, 2), .business_date = xq_text(st, 3),
 			.fin = xq_text(st, 4), .capacity = sqlite3_column_int64(st, 5),
 			.repeat = sqlite3_column_int(st, 6) != 0,
+			.hall = xq_text(st, 8),
 		};
 		rc = x_timing(x, o.number, o.status, main_clock[which], xq_text(st, 7), &o.t);
 		if (rc == HALL_OK)
