@@ -20,6 +20,7 @@
  * call fails as minizip's own would on bad arguments. */
 #define _GNU_SOURCE 1           /* RTLD_NEXT */
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stddef.h>
 
 #include "export_int.h"
@@ -49,6 +50,15 @@ int zipOpenNewFileInZip4_64(void *file, const char *filename, const void *zipfi,
                             int zip64);
 
 static _Thread_local int level_now = -1;   /* -1: leave the level alone */
+static zip_open_fn real_open;              /* minizip's, found once */
+static pthread_once_t real_once = PTHREAD_ONCE_INIT;
+
+static void find_real(void)
+{
+	void *sym = dlsym(RTLD_NEXT, "zipOpenNewFileInZip4_64");
+	if (sym)
+		*(void **)&real_open = sym;
+}
 
 void x_zip_level_set(int level)
 {
@@ -64,16 +74,12 @@ int zipOpenNewFileInZip4_64(void *file, const char *filename, const void *zipfi,
                             unsigned long version_made_by, unsigned long flag_base,
                             int zip64)
 {
-	static zip_open_fn real;
-	if (!real) {
-		void *sym = dlsym(RTLD_NEXT, "zipOpenNewFileInZip4_64");
-		if (!sym)
-			return X_ZIP_PARAMERROR;
-		*(void **)&real = sym;
-	}
+	pthread_once(&real_once, find_real);
+	if (!real_open)
+		return X_ZIP_PARAMERROR;
 	if (level_now > 0 && method == X_Z_DEFLATED && !raw)
 		level = level_now;
-	return real(file, filename, zipfi, extra_local, size_local, extra_global,
+	return real_open(file, filename, zipfi, extra_local, size_local, extra_global,
 	            size_global, comment, method, level, raw, window_bits, mem_level,
 	            strategy, password, crc_for_crypting, version_made_by, flag_base,
 	            zip64);
