@@ -139,9 +139,45 @@ has "full disk: says so" "$T/err" "磁盘"
 eq "full disk: nothing left" "$(ls -A "$T/full")" ""
 
 # ---------------------------------------------------- an empty day
+# ---------------------------------------------------- the audit event
+ne=$(sq "$db" "SELECT count(*) FROM audit WHERE kind = 'export'")
+check "an export for the audit" 0 hall export complaints --db "$db" --user 9001 --from 2026-05-01 --to $TODAY -o "$T/audited.xlsx"
+check "hall audit show lists it" 0 hall audit show --db "$db" --user 9001 --kind export
+has "with who, the report, the period and the file" "$T/out" "9001	1	export	audited.xlsx	report=complaints from=2026-05-01 to=$TODAY"
+has "with the rows" "$T/out" "rows=$(sq "$db" "SELECT count(*) FROM complaints WHERE business_date <= '$TODAY' AND (status = 'open' OR date(updated_at, 'localtime') >= '2026-05-01')")"
+check "refused without --force" 8 hall export complaints --db "$db" --user 9001 --from 2026-05-01 --to $TODAY -o "$T/audited.xlsx"
+eq "a refused export writes no event" "$(sq "$db" "SELECT count(*) FROM audit WHERE kind = 'export'")" "$((ne + 1))"
+check "hall audit verify stays clean" 0 hall audit verify --db "$db" --user 9001
+
 check "an empty day" 0 hall export daily --db "$db" --user 9001 --date 2030-01-07 -o "$T/empty.xlsx"
 eq "the journal says there was nothing" "$(py "$T/empty.xlsx" "print(wb['收费明细']['A4'].value)")" "本期间没有收费记录"
 eq "the summary says there was nothing" "$(py "$T/empty.xlsx" "print(wb['汇总']['A5'].value)")" "本期间没有任何营业员的业务记录"
+
+# ------------------------------------- a large journal (streamed, level 1)
+# 20,000 payments on one day: constant_memory mode, packed at deflate
+# level 1 (export_zip.c); the file reads back the same
+BIG=2029-01-02
+sq "$db" "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 20000)
+INSERT INTO payments(receipt_no, account_no, amount_fen, method, reference, status, business_date, hall, counter, staff_id, created_at)
+ SELECT printf('SFL%06d', i), '$acct', 1 + (i * 7919) % 500000, CASE i % 3 WHEN 0 THEN 'cash' WHEN 1 THEN 'wechat' ELSE 'card' END,
+  '', CASE WHEN i % 997 = 0 THEN 'void' ELSE 'ok' END, '$BIG', '001', 1 + i % 3, '100' || (1 + i % 3),
+  strftime('%Y-%m-%dT%H:%M:%SZ', '2029-01-02 01:00:00', '+' || i || ' seconds') FROM k;"
+check "a 20,000-row journal" 0 hall export payments --db "$db" --user 9001 --date $BIG -o "$T/big.xlsx"
+eq "it was packed at deflate level 1 (minizip's flag bits 6)" \
+	"$("$PY" -c "import sys, zipfile; print(sorted({i.flag_bits & 6 for i in zipfile.ZipFile(sys.argv[1]).infolist()}))" "$T/big.xlsx")" "[6]"
+eq "openpyxl reads every row and the takings to the fen" \
+	"$("$PY" -c "
+import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1], read_only=True, data_only=True)['收费明细']
+n = t = 0
+for r in ws.iter_rows(min_row=4, values_only=True):
+    if r[0] is None or not str(r[0]).startswith('SFL'):
+        continue
+    n += 1
+    if r[10] == '正常':
+        t += round(r[9] * 100)
+print(n, t)" "$T/big.xlsx")" \
+	"$(sq "$db" "SELECT count(*) || ' ' || sum(CASE WHEN status = 'ok' THEN amount_fen ELSE 0 END) FROM payments WHERE business_date = '$BIG'")"
 
 # ---------------------------------------------------- LibreOffice
 lo=$(command -v libreoffice || command -v soffice)
@@ -162,6 +198,14 @@ if [ -n "$lo" ]; then
 	want=$("$PY" -c "import sys; f = int(sys.argv[1]); print('%s.%02d' % (format(f // 100, ','), f % 100))" "$fen")
 	got=$(grep -h '^合计,' "$T/lo/range-收费明细.csv" | head -1 | cut -d'"' -f2)
 	eq "libreoffice shows the journal total" "$got" "$want"
+	# the large journal, packed at level 1, opens the same
+	HOME="$T/lohome" timeout 180 "$lo" --headless --norestore \
+		--convert-to csv:"Text - txt - csv (StarCalc)":44,34,76,1,,0,false,true,true,false,false,-1 \
+		--outdir "$T/lo" "$T/big.xlsx" >"$T/lo.out" 2>&1
+	fen=$(sq "$db" "SELECT sum(amount_fen) FROM payments WHERE status = 'ok' AND business_date = '$BIG'")
+	want=$("$PY" -c "import sys; f = int(sys.argv[1]); print('%s.%02d' % (format(f // 100, ','), f % 100))" "$fen")
+	got=$(grep -h '^合计,' "$T/lo/big.csv" "$T/lo/big-收费明细.csv" 2>/dev/null | head -1 | cut -d'"' -f2)
+	eq "libreoffice opens the level-1 journal and shows its total" "$got" "$want"
 else
 	n=$((n + 1)); echo "ok $n - libreoffice converts every sheet of the workbook # SKIP libreoffice not installed"
 fi

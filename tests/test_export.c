@@ -26,8 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <xlsxwriter.h>
 #include <zlib.h>
 
+#include "hall/audit.h"
 #include "hall/auth.h"
 #include "hall/demo.h"
 #include "hall/export.h"
@@ -616,6 +618,104 @@ static bool count_calls(void *ud, long done, long total)
 	return true;
 }
 
+/* The deflate-level bits (1-2) of the general purpose flags of every
+ * member's local header: minizip writes 6 for level 1, 0 for level 6.
+ * Returns the flags all members share, or -1 when they differ. */
+static int zip_level_bits(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	unsigned char h[30];
+	int bits = -2;
+	long pos = 0;
+	while (fseek(f, pos, SEEK_SET) == 0 && fread(h, 1, 30, f) == 30 &&
+	       h[0] == 'P' && h[1] == 'K' && h[2] == 3 && h[3] == 4) {
+		int b = h[6] & 6;
+		bits = bits == -2 || bits == b ? b : -1;
+		assert_int_equal(h[6] & 8, 0);   /* sizes in the header itself */
+		long csize = (long)h[18] | (long)h[19] << 8 | (long)h[20] << 16 | (long)h[21] << 24;
+		pos += 30 + (h[26] | h[27] << 8) + (h[28] | h[29] << 8) + csize;
+	}
+	fclose(f);
+	return bits;
+}
+
+/* Every finished export writes one audit event ("export": who, report,
+ * period, rows, file) after the file is in place; a refused export writes
+ * none; when the event cannot be written the file is taken back. */
+static void test_audit_event(void **state)
+{
+	(void)state;
+	char p[700];
+	path_in(p, sizeof p, "audited.xlsx");
+	const char *count_sql = "SELECT count(*) FROM audit WHERE kind = 'export'";
+	int64_t n0 = q_int(count_sql, NULL, NULL);
+	struct hall_err e;
+	struct export_result res;
+	struct export_options o;
+	export_options_init(&o);
+	o.report = EXPORT_PAYMENTS;
+	o.from = "2026-02-01";
+	o.to = TODAY;
+	o.path = p;
+	expect_rc(export_run(S, &manager, &o, &res, &e), HALL_OK, &e);
+	assert_int_equal(q_int(count_sql, NULL, NULL), n0 + 1);
+	char detail[1100], want[400];
+	q_text("SELECT staff_id || ' ' || target || ' ' || detail FROM audit WHERE kind = 'export'"
+	       " ORDER BY id DESC LIMIT 1", detail, sizeof detail);
+	snprintf(want, sizeof want, "9001 audited.xlsx report=payments from=2026-02-01 to=%s"
+	         " counter=0 scope=all rows=%ld payment_rows=%ld", TODAY, res.rows, res.payment_rows);
+	assert_non_null(strstr(detail, want));
+	assert_non_null(strstr(detail, p));
+	/* refused (the file exists, no force): no event, the file untouched */
+	assert_int_equal(export_run(S, &manager, &o, &res, &e), HALL_EEXIST);
+	assert_int_equal(q_int(count_sql, NULL, NULL), n0 + 1);
+	/* the event cannot be written: an error, and no file */
+	unlink(p);
+	exec("CREATE TEMP TRIGGER no_export BEFORE INSERT ON audit WHEN new.kind = 'export'"
+	     " BEGIN SELECT RAISE(ABORT, 'audit refused'); END");
+	assert_int_not_equal(export_run(S, &manager, &o, &res, &e), HALL_OK);
+	assert_non_null(strstr(e.zh, "审计日志"));
+	exec("DROP TRIGGER temp.no_export");
+	assert_int_equal(access(p, F_OK), -1);
+	assert_int_equal(count_files(".tmp-"), 0);
+	assert_int_equal(q_int(count_sql, NULL, NULL), n0 + 1);
+	struct audit_verify v;
+	assert_int_equal(audit_verify(S, &manager, &v, &e), HALL_OK);
+	assert_int_equal(v.bad_id, 0);
+}
+
+/* The working-day calendar is read once per export, however many work
+ * orders the ledgers hold (it used to be read again for every order). */
+static int count_calendar(unsigned type, void *ud, void *p, void *x)
+{
+	(void)x;
+	const char *sql = type == SQLITE_TRACE_STMT ? sqlite3_sql(p) : NULL;
+	if (sql && strstr(sql, "FROM calendar_years"))
+		(*(int *)ud)++;
+	return 0;
+}
+
+static void test_calendar_once(void **state)
+{
+	(void)state;
+	char p[700];
+	path_in(p, sizeof p, "calendar.xlsx");
+	int loads = 0;
+	sqlite3_trace_v2(store_db(S), SQLITE_TRACE_STMT, count_calendar, &loads);
+	struct export_result res;
+	struct hall_err e;
+	int rc = run(&manager, EXPORT_DAILY, "2026-02-01", TODAY, p, true, &res, &e);
+	sqlite3_trace_v2(store_db(S), 0, NULL, NULL);
+	expect_rc(rc, HALL_OK, &e);
+	int64_t orders = q_int("SELECT (SELECT count(*) FROM applications) + (SELECT count(*) FROM changes)"
+	                       " + (SELECT count(*) FROM complaints)", NULL, NULL);
+	assert_true(orders > 10);
+	assert_true(res.rows - res.payment_rows > 10);
+	assert_int_equal(loads, 1);
+	unlink(p);
+}
+
 /* constant_memory gives the same figures as the normal mode. */
 static void test_both_modes(void **state)
 {
@@ -648,6 +748,19 @@ static void test_both_modes(void **state)
 		q_int("SELECT sum(amount_fen) FROM payments WHERE status = 'ok'"
 		      " AND business_date BETWEEN ?1 AND ?2", "2026-02-01", TODAY));
 	assert_int_equal(export_verify_xlsx(q, &e), HALL_OK);
+	/* a streamed (large) export packs at level 1, a small one at
+	 * libxlsxwriter's own level 6; and the level stays with the export:
+	 * a workbook closed outside it gets the library's own level again */
+	assert_int_equal(zip_level_bits(q), 6);
+	assert_int_equal(zip_level_bits(p), 0);
+	char r[700];
+	path_in(r, sizeof r, "plain.xlsx");
+	lxw_workbook *wb = workbook_new(r);
+	assert_non_null(wb);
+	worksheet_write_string(workbook_add_worksheet(wb, NULL), 0, 0, "x", NULL);
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+	assert_int_equal(zip_level_bits(r), 0);
+	unlink(r);
 	/* inline strings in the streamed file, shared strings in the other */
 	char *m = member(q, "xl/worksheets/sheet2.xml");
 	assert_non_null(strstr(m, "inlineStr"));
@@ -818,6 +931,8 @@ int main(void)
 		cmocka_unit_test(test_empty_day),
 		cmocka_unit_test(test_cancel_leaves_nothing),
 		cmocka_unit_test(test_both_modes),
+		cmocka_unit_test(test_audit_event),
+		cmocka_unit_test(test_calendar_once),
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_verify),
 		cmocka_unit_test(test_english),

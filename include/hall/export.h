@@ -29,6 +29,30 @@
  * enforces by filtering on the clerk's staff id.  --counter N limits every
  * sheet to the records taken at counter N.
  *
+ * A central store (meta role 'central', sync_sqlite.c) gives a branch-wide
+ * workbook: a manager or admin only (HALL_EPERM for a clerk); the Summary
+ * first per hall (code and name from central_halls) and in total, then
+ * complaints per hall (received, finished, open, overdue, customers = the
+ * hall's accounts at the central neither closed nor connecting, 万户投诉率),
+ * then per clerk keyed "hall staff-id"; the journal and the ledgers have a last
+ * column 营业厅 with the hall code, and the journal's clerk reads
+ * "001 1001 张敏".  Rows of different halls are joined only within their
+ * hall.  The deadline rules and calendar are the halls' and not at the
+ * central: an order's deadline is its stored deadline column (its hall's
+ * earliest running clock at its last transition), overdue = open past it;
+ * no limit, days used or finished-order clocks there.
+ *
+ * Audit: a finished export appends one audit event (audit_log, kind
+ * "export", target the file's name, detail "report= from= to= counter=
+ * scope= rows= payment_rows= sheets= file=") in its own transaction after
+ * the move into place.  A refused or failed export appends nothing.  If
+ * the event cannot be written, the new file is removed and the export
+ * fails (no record, no file).  On a central store no event is written
+ * (its audit table holds the halls' chains; it keeps none of its own).
+ *
+ * Packing: a constant_memory export is deflated at level 1 during its own
+ * workbook_close (export_zip.c); other exports at libxlsxwriter's 6.
+ *
  * Which rows:
  *   - payments journal: every payment with business_date in the period
  *     (status 正常 or 已冲正), and every reversal (table reversals, when the

@@ -141,6 +141,13 @@ int workorder_history(struct store *s, const char *number,
 int workorder_clocks(struct store *s, const char *number, const char *now,
                      void (*fn)(void *ud, const struct wo_clock *c),
                      void *ud, struct hall_err *err);
+/* The same with a calendar the caller loaded once (calendar_load) for
+ * many orders, e.g. an export's ledgers; cal is not freed. */
+struct hall_calendar;
+int workorder_clocks_cal(struct store *s, const struct hall_calendar *cal,
+                         const char *number, const char *now,
+                         void (*fn)(void *ud, const struct wo_clock *c),
+                         void *ud, struct hall_err *err);
 
 /* The deadline of a new order at its creation (stage accept) at now (UTC):
  * the earliest deadline of the clocks that start at accept; "" if none.

@@ -59,6 +59,11 @@ struct xctx {
 	char period[64];            /* "2026-05-06" or "2026-05-01 至 2026-05-31" */
 	char scope[320];            /* "全厅" / "窗口 3" / "营业员 1001 张敏" */
 	struct xhave have;
+	/* a central store (meta role 'central', sync_sqlite.c): rows of
+	 * several halls, each with its hall column; a branch-wide export */
+	bool central;
+	char hall_code[16];         /* this store's hall code ("000" central) */
+	struct hall_calendar *cal;  /* loaded once per export (hall stores) */
 	struct wo_clocks *clocks;   /* scratch for x_timing */
 	lxw_workbook *wb;
 	struct xformats f;
@@ -108,7 +113,15 @@ struct xcol {
 
 /* Prepare sql (never cached: export statements are used once and nest)
  * and bind the common parameters by number: ?1 from, ?2 to, ?3 the
- * clerk's staff id or NULL, ?4 counter (0 = all), ?5 now (UTC), ?6 today.
+ * clerk's staff id or NULL, ?4 counter (0 = all), ?5 now (UTC), ?6 today,
+ * ?20 the store's hall code.  The same texts run on a hall store and on a
+ * central one (whose tables carry a hall column and whose ids repeat from
+ * hall to hall) through three markers, each naming table aliases only:
+ *   @H(a)    the hall of a row of alias a: a.hall on a central, else ?20
+ *            (a hall store's reversals and closes have no hall column);
+ *   @J(a,b)  " AND a.hall = b.hall" on a central (joins on ids), else "";
+ *   @K(a)    the clerk key of a row: "001 1001" (hall and staff id) on a
+ *            central, where clerks of several halls meet, else a.staff_id.
  * NULL on error (x->err filled).  Finalize with sqlite3_finalize. */
 sqlite3_stmt *xq_prepare(struct xctx *x, const char *sql);
 /* sqlite3_step; on an error other than ROW/DONE fills x->err. */
@@ -213,13 +226,17 @@ struct xtiming {
 };
 
 /* Timing of order number (status: its status) with main_clock as the one
- * whose deadline and limit are shown ("total", "reply"; else the first). */
+ * whose deadline and limit are shown ("total", "reply"; else the first).
+ * stored_deadline: the order's deadline column, used instead of the
+ * clocks on a central store (see export.h). */
 int x_timing(struct xctx *x, const char *number, const char *status,
-             const char *main_clock, struct xtiming *t);
+             const char *main_clock, const char *stored_deadline,
+             struct xtiming *t);
 
 /* An order active in the period (see export.h) with its timing. */
 struct xorder {
 	const char *number, *type, *status, *business_date, *fin;  /* fin: "" when open */
+	const char *hall;           /* its hall (the store's own on a hall store) */
 	int64_t capacity;
 	bool repeat;
 	struct xtiming t;
@@ -244,6 +261,15 @@ int xsheet_complaints(struct xctx *x);
 /* Rows each sheet will write (for progress and the mode decision). */
 int xcount_payments(struct xctx *x, long *rows);
 int xcount_work(struct xctx *x, int which, long *rows);
+
+/* ------------------------------------------------------------ packing */
+
+/* The deflate level of the zip members written by libxlsxwriter in this
+ * thread from now on (1-9), or back to its own (any other value).
+ * export_run sets EXPORT_FAST_ZIP_LEVEL around the workbook_close() of a
+ * constant_memory export only (export_zip.c says how and why). */
+#define EXPORT_FAST_ZIP_LEVEL 1
+void x_zip_level_set(int level);
 
 /* ------------------------------------------------------------ checks */
 

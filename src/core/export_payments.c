@@ -12,12 +12,13 @@
 
 enum {
 	C_RECEIPT, C_TIME, C_BDATE, C_COUNTER, C_CLERK, C_ACCOUNT,
-	C_NAME, C_METHOD, C_REF, C_AMOUNT, C_STATUS, C_REASON, C_APPROVER, C__N
+	C_NAME, C_METHOD, C_REF, C_AMOUNT, C_STATUS, C_REASON, C_APPROVER, C__N,
+	C_HALL = C__N               /* a central store only: the hall, last */
 };
 
 /* The clerk is one column, "1001 张敏": a million-row journal is mostly
  * XML per cell, and the id and the name always go together. */
-static const struct xcol cols[C__N] = {
+static const struct xcol cols[C__N + 1] = {
 	{ "收据号", "Receipt no.", 0 }, { "收款时间", "Time", 0 },
 	{ "记账日期", "Business date", 0 }, { "窗口", "Counter", 0 },
 	{ "营业员", "Clerk", 24 },
@@ -25,22 +26,25 @@ static const struct xcol cols[C__N] = {
 	{ "付款方式", "Method", 0 }, { "凭证号", "Reference", 0 },
 	{ "金额（元）", "Amount (yuan)", 0 }, { "状态", "Status", 0 },
 	{ "冲正原因", "Reversal reason", 36 }, { "批准人", "Approved by", 24 },
+	{ "营业厅", "Hall", 0 },
 };
 
 #define PAY_SQL \
 	"SELECT p.receipt_no, p.created_at, p.business_date, p.counter, p.staff_id," \
 	" coalesce(s.name, ''), p.account_no, coalesce(c.name, ''), p.method," \
-	" p.reference, p.amount_fen, p.status" \
-	" FROM payments p LEFT JOIN staff s ON s.id = p.staff_id" \
+	" p.reference, p.amount_fen, p.status, @H(p)" \
+	" FROM payments p LEFT JOIN staff s ON s.id = p.staff_id @J(s,p)" \
 	" LEFT JOIN customers c ON c.account_no = p.account_no" \
 	" WHERE p.business_date = ?7 AND" XSCOPE("p") " ORDER BY p.id"
 
 #define REV_SQL \
 	"SELECT r.receipt_no, r.created_at, r.business_date, r.counter, r.staff_id," \
 	" coalesce(s.name, ''), r.account_no, coalesce(c.name, ''), coalesce(p.method, '')," \
-	" coalesce(p.reference, ''), r.amount_fen, r.reason, r.approver_id, coalesce(a.name, '')" \
-	" FROM reversals r LEFT JOIN payments p ON p.id = r.payment_id" \
-	" LEFT JOIN staff s ON s.id = r.staff_id LEFT JOIN staff a ON a.id = r.approver_id" \
+	" coalesce(p.reference, ''), r.amount_fen, r.reason, r.approver_id, coalesce(a.name, '')," \
+	" @H(r)" \
+	" FROM reversals r LEFT JOIN payments p ON p.id = r.payment_id @J(p,r)" \
+	" LEFT JOIN staff s ON s.id = r.staff_id @J(s,r)" \
+	" LEFT JOIN staff a ON a.id = r.approver_id @J(a,r)" \
 	" LEFT JOIN customers c ON c.account_no = r.account_no" \
 	" WHERE r.business_date = ?7 AND" XSCOPE("r") " ORDER BY r.created_at, r.id"
 
@@ -218,7 +222,7 @@ static void clerk_block(struct xsheet *sh, struct tallies *cs,
 #define NBATCH 4
 
 enum { F_RECEIPT, F_TIME, F_BDATE, F_CLERK, F_ACCOUNT, F_NAME, F_METHOD, F_REF,
-       F_STATUS, F_REASON, F_APPROVER, F__N };
+       F_STATUS, F_REASON, F_APPROVER, F_HALL, F__N };
 
 struct jrow {
 	bool rev;                   /* a reversal row */
@@ -273,12 +277,15 @@ static bool put(struct batch *b, struct jrow *r, int f, const char *s)
 }
 
 /* Copy the current row of a statement (PAY_SQL or REV_SQL) into b. */
-static bool take(struct batch *b, sqlite3_stmt *st, bool rev)
+static bool take(struct batch *b, sqlite3_stmt *st, bool rev, bool central)
 {
 	struct jrow *r = &b->rows[b->n];
-	char clerk[224];
+	char clerk[240];
 	const char *name = xq_text(st, 5);
-	snprintf(clerk, sizeof clerk, "%s%s%s", xq_text(st, 4), name[0] ? " " : "", name);
+	const char *hall = xq_text(st, rev ? 14 : 12);
+	/* a central: clerks of several halls share ids, so "001 1001 张敏" */
+	snprintf(clerk, sizeof clerk, "%s%s%s%s%s", central ? hall : "", central ? " " : "",
+	         xq_text(st, 4), name[0] ? " " : "", name);
 	r->rev = rev;
 	r->counter = sqlite3_column_int64(st, 3);
 	r->fen = sqlite3_column_int64(st, 10);
@@ -295,6 +302,7 @@ static bool take(struct batch *b, sqlite3_stmt *st, bool rev)
 		ok = put(b, r, F_STATUS, xq_text(st, 11)) && put(b, r, F_REASON, "") &&
 		     put(b, r, F_APPROVER, "");
 	}
+	ok = ok && put(b, r, F_HALL, hall);
 	if (ok)
 		b->n++;
 	return ok;
@@ -372,7 +380,7 @@ static int read_rows(struct pipe *pp)
 		while (prc == SQLITE_ROW || rrc == SQLITE_ROW) {
 			bool rev = rrc == SQLITE_ROW &&
 				(prc != SQLITE_ROW || strcmp(xq_text(r, 1), xq_text(p, 1)) < 0);
-			if (!take(b, rev ? r : p, rev)) {
+			if (!take(b, rev ? r : p, rev, x->central)) {
 				rc = hall_err_set(x->err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
 				break;
 			}
@@ -440,7 +448,10 @@ static void write_row(struct journal *j, const struct batch *b, const struct jro
 		xs_text(sh, C_STATUS, hall_tr("冲正", "Reversal"), NULL);
 		xs_text(sh, C_REASON, jtext(b, r, F_REASON), NULL);
 		xs_text(sh, C_APPROVER, jtext(b, r, F_APPROVER), NULL);
-	} else {
+	}
+	if (x->central)
+		xs_text(sh, C_HALL, jtext(b, r, F_HALL), NULL);
+	if (!r->rev) {
 		bool ok = strcmp(jtext(b, r, F_STATUS), "ok") == 0;
 		xs_money(sh, C_AMOUNT, r->fen, NULL);
 		xs_text(sh, C_STATUS, xl_label("status", ok ? "ok" : "void"), NULL);
@@ -524,7 +535,7 @@ int xsheet_payments(struct xctx *x)
 	int rc = xs_open(x, &sh, "收费明细", "Payments", "收费明细", "Payments journal");
 	if (rc != HALL_OK)
 		return rc;
-	xs_header(&sh, cols, C__N, x->expect_payments);
+	xs_header(&sh, cols, C__N + x->central, x->expect_payments);
 	lxw_row_t first = sh.row;
 
 	const char *ok_label = xl_label("status", "ok");

@@ -3,20 +3,85 @@
  * page setup, header/footer; the label tables of stored keys; queries and
  * progress shared by the sheets. */
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "export_int.h"
+#include "sbuf.h"
 #include "hall/money.h"
 #include "hall/utf8.h"
 
 /* ------------------------------------------------------------ queries */
 
+/* Copy the alias list "a" or "a,b" of a marker at p (after "@X(") into
+ * a[0..1]; returns the position after ')' or NULL when malformed. */
+static const char *marker_args(const char *p, char a[2][16])
+{
+	a[0][0] = a[1][0] = '\0';
+	for (int k = 0; k < 2; k++) {
+		size_t n = 0;
+		while ((*p >= 'a' && *p <= 'z') || *p == '_') {
+			if (n + 1 >= 16)
+				return NULL;
+			a[k][n++] = *p++;
+		}
+		a[k][n] = '\0';
+		if (*p == ')')
+			return n ? p + 1 : NULL;
+		if (*p != ',' || !n)
+			return NULL;
+		p++;
+	}
+	return NULL;
+}
+
+/* Expand the hall markers of an export query (see export_int.h): the SQL
+ * texts are the export's own constants, the markers name only their table
+ * aliases, so what comes out is SQL of ours, never data. */
+static bool expand_markers(const struct xctx *x, const char *sql, struct sbuf *out)
+{
+	const char *p = sql;
+	for (const char *m; (m = strchr(p, '@')) != NULL;) {
+		sbuf_addf(out, "%.*s", (int)(m - p), p);
+		char a[2][16];
+		const char *end = (m[1] == 'H' || m[1] == 'J' || m[1] == 'K') && m[2] == '('
+		                  ? marker_args(m + 3, a) : NULL;
+		if (!end)
+			return false;
+		if (m[1] == 'H' && x->central)
+			sbuf_addf(out, "%s.hall", a[0]);
+		else if (m[1] == 'H')
+			sbuf_adds(out, "?20");
+		else if (m[1] == 'J' && x->central && a[1][0])
+			sbuf_addf(out, " AND %s.hall = %s.hall", a[0], a[1]);
+		else if (m[1] == 'J' && !a[1][0])
+			return false;
+		else if (m[1] == 'K' && x->central)
+			sbuf_addf(out, "(%s.hall || ' ' || %s.staff_id)", a[0], a[0]);
+		else if (m[1] == 'K')
+			sbuf_addf(out, "%s.staff_id", a[0]);
+		p = end;
+	}
+	sbuf_adds(out, p);
+	return !out->oom;
+}
+
 sqlite3_stmt *xq_prepare(struct xctx *x, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(x->db, sql, -1, &st, NULL);
+	struct sbuf q;
+	sbuf_init(&q);
+	if (!expand_markers(x, sql, &q)) {
+		bool oom = q.oom;
+		sbuf_free(&q);
+		hall_err_set(x->err, oom ? HALL_ENOMEM : HALL_EDB, NULL,
+		             "内部错误：导出查询有误", "internal error: bad export query");
+		return NULL;
+	}
+	int rc = sqlite3_prepare_v2(x->db, sbuf_str(&q), -1, &st, NULL);
+	sbuf_free(&q);
 	if (rc != SQLITE_OK) {
 		store_error(x->s, rc, "读取数据", "reading the store", x->err);
 		sqlite3_finalize(st);
@@ -35,6 +100,8 @@ sqlite3_stmt *xq_prepare(struct xctx *x, const char *sql)
 		sqlite3_bind_text(st, 5, x->now_utc, -1, SQLITE_STATIC);
 	if (n >= 6)
 		sqlite3_bind_text(st, 6, x->today, -1, SQLITE_STATIC);
+	if (n >= 20)
+		sqlite3_bind_text(st, 20, x->hall_code, -1, SQLITE_STATIC);
 	return st;
 }
 
@@ -426,6 +493,15 @@ int xs_open(struct xctx *x, struct xsheet *sh, const char *name_zh,
 	if (!sh->ws)
 		return hall_err_set(x->err, HALL_ENOMEM, NULL,
 			"不能建立工作表 %s", "cannot add the worksheet %s", sh->name);
+	/* constant_memory: the rows go through this stream, tens of bytes a
+	 * cell; a larger buffer than stdio's 4 KB saves most write calls, and
+	 * since only this thread ever touches the workbook (the journal's
+	 * reader thread reads the store only), stdio need not lock the stream
+	 * for every cell */
+	if (sh->ws->optimize_tmpfile) {
+		setvbuf(sh->ws->optimize_tmpfile, NULL, _IOFBF, 256 * 1024);
+		__fsetlocking(sh->ws->optimize_tmpfile, FSETLOCKING_BYCALLER);
+	}
 	if (x->nsheets < (int)(sizeof x->sheets / sizeof x->sheets[0]))
 		x->sheets[x->nsheets] = sh->ws;
 	x->nsheets++;

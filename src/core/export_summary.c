@@ -141,30 +141,49 @@ static void row_names(struct xctx *x, sqlite3_stmt *st, void *ud)
 			snprintf(cs->c[i].name, sizeof cs->c[i].name, "%s", xq_text(st, 1));
 }
 
-static int load_clerks(struct xctx *x, struct clerks *cs)
+/* The work of the period grouped by KEY: the clerk (@K: staff id; hall
+ * and staff id on a central store) or the hall (@H). */
+#define WORK_SQL(KEY) { \
+	"SELECT " KEY("p") ", p.status, p.method, count(*), sum(p.amount_fen)" \
+	" FROM payments p WHERE p.business_date BETWEEN ?1 AND ?2 AND" XSCOPE("p") \
+	" GROUP BY 1, p.status, p.method", \
+	"SELECT " KEY("a") ", count(*) FROM applications a" \
+	" WHERE a.business_date BETWEEN ?1 AND ?2 AND" XSCOPE("a") " GROUP BY 1", \
+	"SELECT " KEY("a") ", count(*) FROM changes a" \
+	" WHERE a.business_date BETWEEN ?1 AND ?2 AND" XSCOPE("a") " GROUP BY 1", \
+	"SELECT " KEY("a") ", count(*) FROM complaints a" \
+	" WHERE a.business_date BETWEEN ?1 AND ?2 AND" XSCOPE("a") " GROUP BY 1", \
+	"SELECT " KEY("d") ", sum(d.declared_fen - d.expected_fen)," \
+	" count(*), sum(d.status = 'signed') FROM day_closes d" \
+	" WHERE d.business_date BETWEEN ?1 AND ?2 AND d.status <> 'reopened' AND" \
+	XSCOPE("d") " GROUP BY 1" }
+#define KEY_CLERK(t) "@K(" t ")"
+#define KEY_HALL(t) "@H(" t ")"
+
+static int load_clerks(struct xctx *x, struct clerks *cs, bool by_hall)
 {
-	int rc = each_row(x,
-		"SELECT p.staff_id, p.status, p.method, count(*), sum(p.amount_fen)"
-		" FROM payments p WHERE p.business_date BETWEEN ?1 AND ?2 AND" XSCOPE("p")
-		" GROUP BY p.staff_id, p.status, p.method", row_pay, cs);
+	static const char *const clerk_sql[5] = WORK_SQL(KEY_CLERK);
+	static const char *const hall_sql[5] = WORK_SQL(KEY_HALL);
+	const char *const *q = by_hall ? hall_sql : clerk_sql;
+	int rc = each_row(x, q[0], row_pay, cs);
 	if (rc == HALL_OK)
-		rc = each_row(x, "SELECT a.staff_id, count(*) FROM applications a"
-			" WHERE a.business_date BETWEEN ?1 AND ?2 AND" XSCOPE("a")
-			" GROUP BY a.staff_id", row_apps, cs);
+		rc = each_row(x, q[1], row_apps, cs);
 	if (rc == HALL_OK)
-		rc = each_row(x, "SELECT a.staff_id, count(*) FROM changes a"
-			" WHERE a.business_date BETWEEN ?1 AND ?2 AND" XSCOPE("a")
-			" GROUP BY a.staff_id", row_changes, cs);
+		rc = each_row(x, q[2], row_changes, cs);
 	if (rc == HALL_OK)
-		rc = each_row(x, "SELECT a.staff_id, count(*) FROM complaints a"
-			" WHERE a.business_date BETWEEN ?1 AND ?2 AND" XSCOPE("a")
-			" GROUP BY a.staff_id", row_feedback, cs);
+		rc = each_row(x, q[3], row_feedback, cs);
 	if (rc == HALL_OK && x->have.day_closes)
-		rc = each_row(x, "SELECT d.staff_id, sum(d.declared_fen - d.expected_fen),"
-			" count(*), sum(d.status = 'signed') FROM day_closes d"
-			" WHERE d.business_date BETWEEN ?1 AND ?2 AND d.status <> 'reopened' AND"
-			XSCOPE("d") " GROUP BY d.staff_id", row_closes, cs);
-	if (rc == HALL_OK)
+		rc = each_row(x, q[4], row_closes, cs);
+	/* names: the staff row of that hall (a central keeps one row per
+	 * staff id, with the hall it came from); the hall's own name */
+	if (rc == HALL_OK && by_hall && x->central)
+		rc = each_row(x, "SELECT code, name FROM central_halls", row_names, cs);
+	else if (rc == HALL_OK && by_hall)
+		rc = each_row(x, "SELECT ?20, (SELECT value FROM meta WHERE key = 'hall_name')",
+		              row_names, cs);
+	else if (rc == HALL_OK && x->central)
+		rc = each_row(x, "SELECT s.hall || ' ' || s.id, s.name FROM staff s", row_names, cs);
+	else if (rc == HALL_OK)
 		rc = each_row(x, "SELECT id, name FROM staff", row_names, cs);
 	if (rc == HALL_OK && cs->oom)
 		rc = hall_err_set(x->err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
@@ -195,7 +214,10 @@ static void section(struct xsheet *sh, const char *zh, const char *en)
 
 /* ---------------------------------------------------- A. by clerk */
 
-static int by_clerk(struct xsheet *sh, struct clerks *cs, bool *any_other)
+/* The per-clerk table, or with by_hall the per-hall table of a branch
+ * (central store): the same columns, one row per hall. */
+static int by_clerk(struct xsheet *sh, struct clerks *cs, bool *any_other,
+                    bool by_hall)
 {
 	struct xctx *x = sh->x;
 	*any_other = false;
@@ -203,8 +225,14 @@ static int by_clerk(struct xsheet *sh, struct clerks *cs, bool *any_other)
 		*any_other |= cs->c[i].pay_fen[NMETHODS] != 0;
 	struct xcol head[XS_MAXCOLS];
 	int n = 0;
-	head[n++] = (struct xcol){ "工号", "Clerk ID", 0 };
-	head[n++] = (struct xcol){ "营业员", "Clerk", 24 };
+	if (by_hall) {
+		head[n++] = (struct xcol){ "营业厅编码", "Hall code", 0 };
+		head[n++] = (struct xcol){ "营业厅", "Hall", 24 };
+	} else {
+		head[n++] = (struct xcol){ x->central ? "营业厅 工号" : "工号",
+		                           x->central ? "Hall, clerk ID" : "Clerk ID", 0 };
+		head[n++] = (struct xcol){ "营业员", "Clerk", 24 };
+	}
 	head[n++] = (struct xcol){ "新装受理", "New connections", 0 };
 	head[n++] = (struct xcol){ "变更受理", "Changes", 0 };
 	head[n++] = (struct xcol){ "诉求登记", "Feedback", 0 };
@@ -232,7 +260,10 @@ static int by_clerk(struct xsheet *sh, struct clerks *cs, bool *any_other)
 		head[n++] = (struct xcol){ "日结差额", "Close difference", 0 };
 		head[n++] = (struct xcol){ "日结", "Daily close", 0 };
 	}
-	xs_text_free(sh, 0, hall_tr("一、分营业员", "1. By clerk"), x->f.section);
+	if (by_hall)
+		xs_text_free(sh, 0, hall_tr("〇、分营业厅（全分公司）", "0. By hall (the whole branch)"), x->f.section);
+	else
+		xs_text_free(sh, 0, hall_tr("一、分营业员", "1. By clerk"), x->f.section);
 	xs_next(sh, 1);
 	xs_header(sh, head, n, cs->n);
 	lxw_row_t first = sh->row;
@@ -369,7 +400,7 @@ static int load_methods(struct xctx *x, struct mrows *ms, bool closes)
 	if (rc == HALL_OK && closes && x->have.day_closes)
 		rc = each_row(x,
 			"SELECT l.method, sum(l.declared_fen), sum(l.expected_fen)"
-			" FROM day_close_lines l JOIN day_closes d ON d.id = l.close_id"
+			" FROM day_close_lines l JOIN day_closes d ON d.id = l.close_id @J(d,l)"
 			" WHERE d.business_date BETWEEN ?1 AND ?2 AND d.status <> 'reopened' AND"
 			XSCOPE("d") " GROUP BY l.method", row_close_line, ms);
 	return rc;
@@ -579,6 +610,135 @@ static void by_kind(struct xsheet *sh, int which, const struct krows *ks)
 	xs_next(sh, 1);
 }
 
+/* ------------------------------------- complaints per hall (central) */
+
+/* A branch-wide sheet: complaints (kind 'complaint') of each hall and the
+ * branch, with each hall's complaints per 10,000 customers (its accounts
+ * at the central, not closed or connecting).  Same definitions as the
+ * KPIs below (export.h). */
+struct hrow {
+	char code[16], name[192];
+	int64_t received, finished, open, overdue, customers;
+};
+
+struct hrows {
+	struct hrow r[128];
+	int n;
+};
+
+static struct hrow *hrow_get(struct hrows *hs, const char *code)
+{
+	for (int i = 0; i < hs->n; i++)
+		if (strcmp(hs->r[i].code, code) == 0)
+			return &hs->r[i];
+	if (hs->n == (int)(sizeof hs->r / sizeof hs->r[0]))
+		return NULL;
+	struct hrow *h = &hs->r[hs->n++];
+	memset(h, 0, sizeof *h);
+	snprintf(h->code, sizeof h->code, "%s", code);
+	return h;
+}
+
+static void hall_order(struct xctx *x, const struct xorder *o, void *ud)
+{
+	if (strcmp(o->type, "complaint") != 0)
+		return;
+	struct hrow *h = hrow_get(ud, o->hall);
+	if (!h)
+		return;
+	char fin[11] = "";
+	if (o->fin[0])
+		x_local_date(x, o->fin, fin);
+	h->received += in_period(x, o->business_date);
+	h->finished += strcmp(o->status, "done") == 0 && in_period(x, fin);
+	h->open += strcmp(o->status, "open") == 0;
+	h->overdue += o->t.overdue;
+}
+
+static void hall_row(struct xctx *x, sqlite3_stmt *st, void *ud)
+{
+	struct hrows *hs = ud;
+	struct hrow *h = hrow_get(hs, xq_text(st, 0));
+	(void)x;
+	if (h) {
+		snprintf(h->name, sizeof h->name, "%s", xq_text(st, 1));
+		h->customers = sqlite3_column_int64(st, 2);
+	}
+}
+
+static int by_hall_complaints(struct xsheet *sh)
+{
+	struct xctx *x = sh->x;
+	struct hrows *hs = calloc(1, sizeof *hs);
+	if (!hs)
+		return hall_err_set(x->err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+	int rc = each_row(x, "SELECT h.code, h.name, (SELECT count(*) FROM customers c"
+		" WHERE c.hall = h.code AND c.status NOT IN ('closed', 'connecting'))"
+		" FROM central_halls h ORDER BY h.code", hall_row, hs);
+	if (rc == HALL_OK)
+		rc = x_orders(x, XW_COMPLAINTS, hall_order, hs);
+	if (rc != HALL_OK) {
+		free(hs);
+		return rc;
+	}
+	section(sh, "〇之二、分营业厅投诉", "0b. Complaints by hall");
+	static const struct xcol head[] = {
+		{ "营业厅编码", "Hall code", 0 }, { "营业厅", "Hall", 24 },
+		{ "投诉受理", "Complaints received", 0 }, { "投诉办结", "Finished", 0 },
+		{ "在办", "Open", 0 }, { "超期", "Overdue", 0 },
+		{ "户数", "Customers", 0 }, { "万户投诉率", "Per 10,000 customers", 0 },
+	};
+	xs_header(sh, head, 8, 0);
+	lxw_row_t first = sh->row;
+	struct hrow tot;
+	memset(&tot, 0, sizeof tot);
+	char f[96], c[16], g[16];
+	for (int i = 0; i < hs->n; i++) {
+		const struct hrow *h = &hs->r[i];
+		xs_text(sh, 0, h->code, NULL);
+		xs_text(sh, 1, h->name, NULL);
+		xs_int(sh, 2, h->received, NULL);
+		xs_int(sh, 3, h->finished, NULL);
+		xs_int(sh, 4, h->open, NULL);
+		xs_int(sh, 5, h->overdue, h->overdue ? x->f.flag : NULL);
+		xs_int(sh, 6, h->customers, NULL);
+		if (h->customers > 0) {
+			xs_cell(c, sizeof c, sh->row, 2);
+			xs_cell(g, sizeof g, sh->row, 6);
+			snprintf(f, sizeof f, "=%s/%s*10000", c, g);
+			xs_formula_num(sh, 7, f, (double)h->received / (double)h->customers * 10000.0,
+			               x->f.rate, 8);
+		} else {
+			xs_text(sh, 7, "—", NULL);
+		}
+		tot.received += h->received;
+		tot.finished += h->finished;
+		tot.open += h->open;
+		tot.overdue += h->overdue;
+		tot.customers += h->customers;
+		xs_next(sh, 1);
+	}
+	lxw_row_t last = sh->row - 1;
+	xs_text(sh, 0, hall_tr("合计", "Total"), x->f.bold);
+	if (hs->n > 0) {
+		sum_cell(sh, 2, first, last, tot.received, false);
+		sum_cell(sh, 3, first, last, tot.finished, false);
+		sum_cell(sh, 4, first, last, tot.open, false);
+		sum_cell(sh, 5, first, last, tot.overdue, false);
+		sum_cell(sh, 6, first, last, tot.customers, false);
+		if (tot.customers > 0) {
+			xs_cell(c, sizeof c, sh->row, 2);
+			xs_cell(g, sizeof g, sh->row, 6);
+			snprintf(f, sizeof f, "=%s/%s*10000", c, g);
+			xs_formula_num(sh, 7, f, (double)tot.received / (double)tot.customers * 10000.0,
+			               x->f.rate, 8);
+		}
+	}
+	xs_next(sh, 1);
+	free(hs);
+	return HALL_OK;
+}
+
 /* ------------------------------------------------------------ F. KPIs */
 
 static int two_ints(struct xctx *x, const char *sql, int64_t *a, int64_t *b)
@@ -631,7 +791,7 @@ static int kpis(struct xsheet *sh, const struct krows ks[3])
 		rc = two_ints(x,
 			"SELECT sum(json_extract(e.extras, '$.result') = 'satisfied'),"
 			" sum(json_extract(e.extras, '$.result') IN ('satisfied', 'unsatisfied'))"
-			" FROM work_events e JOIN complaints a ON a.complaint_no = e.number"
+			" FROM work_events e JOIN complaints a ON a.complaint_no = e.number @J(a,e)"
 			" WHERE e.kind = 'complaint' AND e.to_stage = 'followup' AND a.kind = 'complaint'"
 			" AND date(e.at, 'localtime') BETWEEN ?1 AND ?2 AND" XSCOPE("a"), &sat, &fol);
 	if (rc != HALL_OK)
@@ -679,9 +839,22 @@ int xsheet_summary(struct xctx *x)
 	if (!ms)
 		return hall_err_set(x->err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
 	bool other;
-	rc = load_clerks(x, &cs);
+	if (x->central) {
+		/* a branch-wide sheet: first the halls, then their clerks */
+		struct clerks hs = { 0 };
+		rc = load_clerks(x, &hs, true);
+		if (rc == HALL_OK)
+			rc = by_clerk(&sh, &hs, &other, true);
+		free(hs.c);
+		if (rc == HALL_OK)
+			rc = by_hall_complaints(&sh);
+		if (rc == HALL_OK)
+			xs_next(&sh, 1);
+	}
 	if (rc == HALL_OK)
-		rc = by_clerk(&sh, &cs, &other);
+		rc = load_clerks(x, &cs, false);
+	if (rc == HALL_OK)
+		rc = by_clerk(&sh, &cs, &other, false);
 	if (rc == HALL_OK)
 		rc = load_methods(x, ms, true);
 	if (rc == HALL_OK)

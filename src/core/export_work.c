@@ -17,7 +17,7 @@
  * archive or the cancel), else its last update. */
 #define FIN(num, kind) \
 	"CASE WHEN t.status = 'open' THEN NULL ELSE coalesce((SELECT max(e.at)" \
-	" FROM work_events e WHERE e.number = " num " AND e.kind = '" kind "')," \
+	" FROM work_events e WHERE e.number = " num " AND e.kind = '" kind "' @J(e,t))," \
 	" t.updated_at) END"
 
 #define ACTIVE(a) \
@@ -66,15 +66,42 @@ static const char *clock_label(const char *clock)
 	return xl_label("stage", clock);
 }
 
+/* On a central store: the rule tables and the calendar are each hall's
+ * and not at the central, so an order's clocks cannot be recomputed
+ * there; its deadline is the one its hall stored at its last transition
+ * (the earliest deadline of its running clocks), and it is overdue while
+ * open past it.  No limit or days used; finished orders have no clock. */
+static int central_timing(struct xctx *x, const char *status, const char *deadline,
+                          struct xtiming *t)
+{
+	if (strcmp(status, "open") != 0 || !deadline || !deadline[0])
+		return HALL_OK;
+	t->nclocks = 1;
+	snprintf(t->deadline, sizeof t->deadline, "%s", deadline);
+	if (strcmp(deadline, x->now_utc) < 0) {
+		t->overdue = true;
+		snprintf(t->late, sizeof t->late, "%s", hall_tr("截止时间", "deadline"));
+		char d[11];
+		x_local_date(x, deadline, d);
+		t->due = strcmp(d, x->from) >= 0 && strcmp(d, x->to) <= 0;
+	}
+	return HALL_OK;
+}
+
 int x_timing(struct xctx *x, const char *number, const char *status,
-             const char *main_clock, struct xtiming *t)
+             const char *main_clock, const char *stored_deadline, struct xtiming *t)
 {
 	memset(t, 0, sizeof *t);
+	if (x->central)
+		return central_timing(x, status, stored_deadline, t);
 	if (!x->clocks && !(x->clocks = malloc(sizeof *x->clocks)))
 		return hall_err_set(x->err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
 	struct wo_clocks *k = x->clocks;
 	k->n = 0;
-	int rc = workorder_clocks(x->s, number, x->now_utc, on_clock, k, x->err);
+	/* the calendar once per export, not once per order */
+	int rc = x->cal ? HALL_OK : calendar_load(x->s, &x->cal, x->err);
+	if (rc == HALL_OK)
+		rc = workorder_clocks_cal(x->s, x->cal, number, x->now_utc, on_clock, k, x->err);
 	if (rc != HALL_OK)
 		return rc;
 	bool cancelled = strcmp(status, "cancelled") == 0;
@@ -115,11 +142,11 @@ int x_timing(struct xctx *x, const char *number, const char *status,
 
 static const char *const order_sql[3] = {
 	"SELECT a.app_no, a.kind, a.status, a.business_date, coalesce(a.fin, ''),"
-	" a.capacity, 0" APP_SRC ACTIVE("a") " ORDER BY a.id",
+	" a.capacity, 0, a.deadline, @H(a)" APP_SRC ACTIVE("a") " ORDER BY a.id",
 	"SELECT a.change_no, a.change_type, a.status, a.business_date, coalesce(a.fin, ''),"
-	" 0, 0" CHG_SRC ACTIVE("a") " ORDER BY a.id",
+	" 0, 0, a.deadline, @H(a)" CHG_SRC ACTIVE("a") " ORDER BY a.id",
 	"SELECT a.complaint_no, a.kind, a.status, a.business_date, coalesce(a.fin, ''),"
-	" 0, a.repeat_flag" CMP_SRC ACTIVE("a") " ORDER BY a.id",
+	" 0, a.repeat_flag, a.deadline, @H(a)" CMP_SRC ACTIVE("a") " ORDER BY a.id",
 };
 
 static const char *const main_clock[3] = { "total", "total", "reply" };
@@ -138,8 +165,9 @@ int x_orders(struct xctx *x, int which,
 			.status = xq_text(st, 2), .business_date = xq_text(st, 3),
 			.fin = xq_text(st, 4), .capacity = sqlite3_column_int64(st, 5),
 			.repeat = sqlite3_column_int(st, 6) != 0,
+			.hall = xq_text(st, 8),
 		};
-		rc = x_timing(x, o.number, o.status, main_clock[which], &o.t);
+		rc = x_timing(x, o.number, o.status, main_clock[which], xq_text(st, 7), &o.t);
 		if (rc == HALL_OK)
 			fn(x, &o, ud);
 	}
@@ -254,7 +282,7 @@ enum {
 	A_STAFF, A_COUNTER, A__N
 };
 
-static const struct xcol app_cols[A__N] = {
+static const struct xcol app_cols[A__N + 1] = {
 	{ "申请编号", "Application no.", 0 }, { "受理日期", "Accepted", 0 },
 	{ "户号", "Account", 0 }, { "户名", "Name", 36 },
 	{ "证件号码", "ID number", 0 }, { "联系电话", "Phone", 0 },
@@ -264,6 +292,7 @@ static const struct xcol app_cols[A__N] = {
 	{ "截止时间", "Deadline", 0 }, { "时限（工作日）", "Limit (working days)", 0 },
 	{ "已用（工作日）", "Used (working days)", 0 }, { "超期", "Overdue", 0 },
 	{ "办结时间", "Finished", 0 }, { "营业员", "Clerk", 24 }, { "窗口", "Counter", 0 },
+	{ "营业厅", "Hall", 0 },
 };
 
 int xsheet_applications(struct xctx *x)
@@ -273,13 +302,13 @@ int xsheet_applications(struct xctx *x)
 	                 "Applications ledger (new connections)");
 	if (rc != HALL_OK)
 		return rc;
-	xs_header(&sh, app_cols, A__N, x->expect_work[XW_APPLICATIONS]);
+	xs_header(&sh, app_cols, A__N + x->central, x->expect_work[XW_APPLICATIONS]);
 	lxw_row_t first = sh.row;
 	sqlite3_stmt *st = xq_prepare(x,
 		"SELECT a.app_no, a.business_date, a.account_no, a.name, a.id_number,"
 		" a.phone, a.address, a.kind, a.voltage, a.capacity, a.stage, a.status,"
-		" coalesce(a.fin, ''), a.staff_id, coalesce(s.name, ''), a.counter"
-		APP_SRC " LEFT JOIN staff s ON s.id = a.staff_id" ACTIVE("a")
+		" coalesce(a.fin, ''), @K(a), coalesce(s.name, ''), a.counter, @H(a), a.deadline"
+		APP_SRC " LEFT JOIN staff s ON s.id = a.staff_id @J(s,a)" ACTIVE("a")
 		" ORDER BY a.business_date, a.id");
 	if (!st)
 		return x->err->code;
@@ -291,9 +320,11 @@ int xsheet_applications(struct xctx *x)
 		char idm[64], phm[64], who[256];
 		const char *status = xq_text(st, 11);
 		struct xtiming t;
-		if ((rc = x_timing(x, xq_text(st, 0), status, "total", &t)) != HALL_OK)
+		if ((rc = x_timing(x, xq_text(st, 0), status, "total", xq_text(st, 17), &t)) != HALL_OK)
 			break;
 		xs_text(&sh, A_NO, xq_text(st, 0), NULL);
+		if (x->central)
+			xs_text(&sh, A__N, xq_text(st, 16), NULL);
 		xs_date(&sh, A_DATE, xq_text(st, 1));
 		xs_text(&sh, A_ACCOUNT, xq_text(st, 2), NULL);
 		xs_text(&sh, A_NAME, xq_text(st, 3), NULL);
@@ -309,7 +340,7 @@ int xsheet_applications(struct xctx *x)
 		put_limit(&sh, A_LIMIT, &t);
 		put_flag(&sh, A_OVERDUE, t.overdue);
 		xs_time(&sh, A_FIN, xq_text(st, 12), false);
-		snprintf(who, sizeof who, "%s %s", xq_text(st, 13), xq_text(st, 14));
+		snprintf(who, sizeof who, "%s%s%s", xq_text(st, 13), *xq_text(st, 14) ? " " : "", xq_text(st, 14));
 		xs_text(&sh, A_STAFF, who, NULL);
 		xs_int(&sh, A_COUNTER, sqlite3_column_int64(st, 15), NULL);
 		cap += sqlite3_column_int64(st, 9);
@@ -332,7 +363,7 @@ enum {
 	G_LIMIT, G_USED, G_OVERDUE, G_FIN, G_STAFF, G_COUNTER, G__N
 };
 
-static const struct xcol chg_cols[G__N] = {
+static const struct xcol chg_cols[G__N + 1] = {
 	{ "变更编号", "Change no.", 0 }, { "受理日期", "Accepted", 0 },
 	{ "户号", "Account", 0 }, { "户名", "Name", 36 },
 	{ "变更类型", "Change", 0 }, { "当前环节", "Stage", 0 },
@@ -340,6 +371,7 @@ static const struct xcol chg_cols[G__N] = {
 	{ "时限（工作日）", "Limit (working days)", 0 },
 	{ "已用（工作日）", "Used (working days)", 0 }, { "超期", "Overdue", 0 },
 	{ "办结时间", "Finished", 0 }, { "营业员", "Clerk", 24 }, { "窗口", "Counter", 0 },
+	{ "营业厅", "Hall", 0 },
 };
 
 int xsheet_changes(struct xctx *x)
@@ -349,13 +381,13 @@ int xsheet_changes(struct xctx *x)
 	                 "Business changes ledger");
 	if (rc != HALL_OK)
 		return rc;
-	xs_header(&sh, chg_cols, G__N, x->expect_work[XW_CHANGES]);
+	xs_header(&sh, chg_cols, G__N + x->central, x->expect_work[XW_CHANGES]);
 	lxw_row_t first = sh.row;
 	sqlite3_stmt *st = xq_prepare(x,
 		"SELECT a.change_no, a.business_date, a.account_no, coalesce(c.name, ''),"
 		" a.change_type, a.stage, a.status, coalesce(a.fin, ''),"
-		" a.staff_id, coalesce(s.name, ''), a.counter"
-		CHG_SRC " LEFT JOIN staff s ON s.id = a.staff_id"
+		" @K(a), coalesce(s.name, ''), a.counter, @H(a), a.deadline"
+		CHG_SRC " LEFT JOIN staff s ON s.id = a.staff_id @J(s,a)"
 		" LEFT JOIN customers c ON c.account_no = a.account_no" ACTIVE("a")
 		" ORDER BY a.business_date, a.id");
 	if (!st)
@@ -367,9 +399,11 @@ int xsheet_changes(struct xctx *x)
 		char who[256];
 		const char *status = xq_text(st, 6);
 		struct xtiming t;
-		if ((rc = x_timing(x, xq_text(st, 0), status, "total", &t)) != HALL_OK)
+		if ((rc = x_timing(x, xq_text(st, 0), status, "total", xq_text(st, 12), &t)) != HALL_OK)
 			break;
 		xs_text(&sh, G_NO, xq_text(st, 0), NULL);
+		if (x->central)
+			xs_text(&sh, G__N, xq_text(st, 11), NULL);
 		xs_date(&sh, G_DATE, xq_text(st, 1));
 		xs_text(&sh, G_ACCOUNT, xq_text(st, 2), NULL);
 		xs_text(&sh, G_NAME, xq_text(st, 3), NULL);
@@ -380,7 +414,7 @@ int xsheet_changes(struct xctx *x)
 		put_limit(&sh, G_LIMIT, &t);
 		put_flag(&sh, G_OVERDUE, t.overdue);
 		xs_time(&sh, G_FIN, xq_text(st, 7), false);
-		snprintf(who, sizeof who, "%s %s", xq_text(st, 8), xq_text(st, 9));
+		snprintf(who, sizeof who, "%s%s%s", xq_text(st, 8), *xq_text(st, 9) ? " " : "", xq_text(st, 9));
 		xs_text(&sh, G_STAFF, who, NULL);
 		xs_int(&sh, G_COUNTER, sqlite3_column_int64(st, 10), NULL);
 		nopen += strcmp(status, "open") == 0;
@@ -404,7 +438,7 @@ enum {
 	K__N
 };
 
-static const struct xcol cmp_cols[K__N] = {
+static const struct xcol cmp_cols[K__N + 1] = {
 	{ "工单号", "Number", 0 }, { "受理时间", "Accepted", 0 },
 	{ "诉求类型", "Kind", 0 }, { "投诉类别", "Category", 0 },
 	{ "细分", "Subcategory", 0 }, { "渠道", "Channel", 0 },
@@ -416,7 +450,7 @@ static const struct xcol cmp_cols[K__N] = {
 	{ "办结时间", "Finished", 0 }, { "责任部门", "Department", 24 },
 	{ "是否属实", "Verified true", 0 }, { "企业责任", "Company at fault", 0 },
 	{ "回访结果", "Follow-up", 0 }, { "重新处理", "Reopened", 0 },
-	{ "营业员", "Clerk", 24 },
+	{ "营业员", "Clerk", 24 }, { "营业厅", "Hall", 0 },
 };
 
 int xsheet_complaints(struct xctx *x)
@@ -426,16 +460,17 @@ int xsheet_complaints(struct xctx *x)
 	                 "Complaint ledger (customer feedback)");
 	if (rc != HALL_OK)
 		return rc;
-	xs_header(&sh, cmp_cols, K__N, x->expect_work[XW_COMPLAINTS]);
+	xs_header(&sh, cmp_cols, K__N + x->central, x->expect_work[XW_COMPLAINTS]);
 	lxw_row_t first = sh.row;
 	sqlite3_stmt *st = xq_prepare(x,
 		"SELECT a.complaint_no, a.created_at, a.kind, a.category, a.subcategory,"
 		" a.channel, a.name, a.phone, coalesce(a.account_no, ''), a.repeat_flag,"
 		" a.content, a.stage, a.status, coalesce(a.fin, ''),"
-		" a.staff_id, coalesce(s.name, ''),"
+		" @K(a), coalesce(s.name, ''),"
 		" coalesce(json_extract(a.extras, '$.confidential'), '') = 'yes',"
-		" a.department, a.verified, a.company_fault, a.followup_result, a.reopen_count"
-		CMP_SRC " LEFT JOIN staff s ON s.id = a.staff_id" ACTIVE("a")
+		" a.department, a.verified, a.company_fault, a.followup_result, a.reopen_count,"
+		" @H(a), a.deadline"
+		CMP_SRC " LEFT JOIN staff s ON s.id = a.staff_id @J(s,a)" ACTIVE("a")
 		" ORDER BY a.business_date, a.id");
 	if (!st)
 		return x->err->code;
@@ -447,9 +482,11 @@ int xsheet_complaints(struct xctx *x)
 		const char *status = xq_text(st, 12);
 		bool confidential = sqlite3_column_int(st, 16) != 0;
 		struct xtiming t;
-		if ((rc = x_timing(x, xq_text(st, 0), status, "reply", &t)) != HALL_OK)
+		if ((rc = x_timing(x, xq_text(st, 0), status, "reply", xq_text(st, 23), &t)) != HALL_OK)
 			break;
 		xs_text(&sh, K_NO, xq_text(st, 0), NULL);
+		if (x->central)
+			xs_text(&sh, K__N, xq_text(st, 22), NULL);
 		xs_time(&sh, K_TIME, xq_text(st, 1), false);
 		xs_text(&sh, K_KIND, xl_label("ckind", xq_text(st, 2)), NULL);
 		xs_text(&sh, K_CATEGORY, xl_label("category", xq_text(st, 3)), NULL);
@@ -480,7 +517,7 @@ int xsheet_complaints(struct xctx *x)
 		        NULL);
 		if (sqlite3_column_int64(st, 21) > 0)
 			xs_int(&sh, K_REOPEN, sqlite3_column_int64(st, 21), NULL);
-		snprintf(who, sizeof who, "%s %s", xq_text(st, 14), xq_text(st, 15));
+		snprintf(who, sizeof who, "%s%s%s", xq_text(st, 14), *xq_text(st, 15) ? " " : "", xq_text(st, 15));
 		xs_text(&sh, K_STAFF, who, NULL);
 		nopen += strcmp(status, "open") == 0;
 		nover += t.overdue;

@@ -496,12 +496,23 @@ int workorder_clocks(struct store *s, const char *number, const char *now,
                      void (*fn)(void *ud, const struct wo_clock *c),
                      void *ud, struct hall_err *err)
 {
+	struct hall_calendar *cal;
+	int rc = calendar_load(s, &cal, err);
+	if (rc != HALL_OK)
+		return rc;
+	rc = workorder_clocks_cal(s, cal, number, now, fn, ud, err);
+	calendar_free(cal);
+	return rc;
+}
+
+int workorder_clocks_cal(struct store *s, const struct hall_calendar *cal,
+                         const char *number, const char *now,
+                         void (*fn)(void *ud, const struct wo_clock *c),
+                         void *ud, struct hall_err *err)
+{
 	struct wo_info info;
 	int rc = workorder_get(s, number, &info, err);
 	if (rc != HALL_OK || !strcmp(info.kind, "rectification"))
-		return rc;
-	struct hall_calendar *cal;
-	if ((rc = calendar_load(s, &cal, err)) != HALL_OK)
 		return rc;
 	struct timeline t;
 	if ((rc = load_timeline(s, &info, &t, err)) == HALL_OK) {
@@ -509,7 +520,6 @@ int workorder_clocks(struct store *s, const char *number, const char *now,
 		rc = order_clocks(s, cal, &info, &t, now, earliest, fn, ud, err);
 		free(t.ev);
 	}
-	calendar_free(cal);
 	return rc;
 }
 
