@@ -20,7 +20,8 @@
 #include "sbuf.h"
 #include "sync_backend.h"
 
-#define PULL_HOLD_MS 45       /* longest hall write transaction of a pull */
+#define PULL_HOLD_MS 30       /* hall write transaction of a pull, target */
+#define PULL_ROWS_MAX 4096     /* rows per step of a pull transaction */
 #define PULL_GAP_MS 25        /* and the pause after it (see do_pull) */
 #define PULL_HOLD_FIRST_MS 250 /* the same, first pull into an empty hall */
 #define SEED_ROWS 2000        /* master rows per seed call */
@@ -160,6 +161,13 @@ static void lock_release(int fd)
 }
 
 /* ------------------------------------------------------------- time */
+
+static long long now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
 
 static long now_ms(void)
 {
@@ -695,64 +703,53 @@ static int exec(struct store *s, const char *sql, struct hall_err *err)
 }
 
 /* The hall's own money not yet acknowledged by the central, and customers
- * with contact edits the central has not got: recomputed inside each apply
- * transaction, so a payment taken meanwhile at a counter is counted. */
-static int refresh_local(struct store *s, int64_t acked, struct hall_err *err)
+ * with contact edits the central has not got, kept up to date inside each
+ * apply transaction so that a payment taken meanwhile at a counter is
+ * counted.  Incremental: each call reads only the journal entries after
+ * *upto (the first call: after the acknowledged cursor) and adds rows:
+ *   + the shares of each payment whose allocation entry is new;
+ *   - the shares of each payment whose reversal entry is new (the
+ *     reversal not acknowledged yet): this takes back both a payment the
+ *     central has not seen (its + row) and one the central has counted
+ *     already (its balances still hold it until the reversal is pushed).
+ * The apply statements sum the rows per account and period. */
+static int refresh_local(struct store *s, int64_t *upto, struct hall_err *err)
 {
-	int rc = exec(s, "DELETE FROM temp.sync_local; DELETE FROM temp.sync_pending", err);
-	if (rc != HALL_OK)
-		return rc;
-	sqlite3_stmt *st = store_stmt(s,
+	static const char *const sql[] = {
 		"INSERT INTO temp.sync_local(account_no, period, principal_fen, prepaid_fen)"
-		" SELECT p.account_no, b.period, sum(a.principal_fen), sum(a.prepaid_fen)"
+		" SELECT p.account_no, b.period, a.principal_fen, a.prepaid_fen"
 		" FROM journal j JOIN payment_alloc a ON a.payment_id = j.row_id"
 		" JOIN payments p ON p.id = a.payment_id"
 		" LEFT JOIN bills b ON b.id = a.bill_id"
-		" WHERE j.seq > ?1 AND j.epoch = ?2 AND j.tbl = 'payment_alloc'"
-		"  AND p.status = 'ok'"
-		" GROUP BY p.account_no, b.period", err);
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, acked);
-	sqlite3_bind_int64(st, 2, store_epoch(s));
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE)
-		return store_error(s, src, "同步", "syncing", err);
-	/* a payment the central counted (its shares acknowledged) and that
-	 * was reversed here since (the reversal not acknowledged yet): the
-	 * central's figures still hold it, so take its shares off */
-	st = store_stmt(s,
+		" WHERE j.seq > ?1 AND j.epoch = ?2 AND j.tbl = 'payment_alloc'",
 		"INSERT INTO temp.sync_local(account_no, period, principal_fen, prepaid_fen)"
-		" SELECT p.account_no, b.period, -sum(a.principal_fen), -sum(a.prepaid_fen)"
+		" SELECT p.account_no, b.period, -a.principal_fen, -a.prepaid_fen"
 		" FROM journal j JOIN payments p ON p.id = j.row_id"
 		" JOIN payment_alloc a ON a.payment_id = p.id"
 		" LEFT JOIN bills b ON b.id = a.bill_id"
-		" WHERE j.seq > ?1 AND j.epoch = ?2 AND j.tbl = 'payments' AND j.kind = 'payment.void'"
-		"  AND p.status = 'void'"
-		"  AND NOT EXISTS (SELECT 1 FROM journal k WHERE k.seq > ?1 AND k.epoch = ?2"
-		"   AND k.tbl = 'payment_alloc' AND k.row_id = p.id)"
-		" GROUP BY p.account_no, b.period", err);
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, acked);
-	sqlite3_bind_int64(st, 2, store_epoch(s));
-	src = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE)
-		return store_error(s, src, "同步", "syncing", err);
-	st = store_stmt(s,
+		" WHERE j.seq > ?1 AND j.epoch = ?2 AND j.tbl = 'payments' AND j.kind = 'payment.void'",
 		"INSERT OR IGNORE INTO temp.sync_pending(account_no)"
 		" SELECT json_extract(j.payload, '$.account_no') FROM journal j"
 		" WHERE j.seq > ?1 AND j.epoch = ?2 AND j.tbl = 'customers'"
-		"  AND j.kind NOT IN ('customer.create', 'customer.prepaid')", err);
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, acked);
-	sqlite3_bind_int64(st, 2, store_epoch(s));
-	src = sqlite3_step(st);
-	sqlite3_reset(st);
-	return src == SQLITE_DONE ? HALL_OK : store_error(s, src, "同步", "syncing", err);
+		"  AND j.kind NOT IN ('customer.create', 'customer.prepaid')",
+		"SELECT coalesce(max(seq), ?1) FROM journal WHERE seq > ?1 AND epoch = ?2",
+	};
+	int64_t top = *upto;
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *st = store_stmt(s, sql[i], err);
+		if (!st)
+			return err->code;
+		sqlite3_bind_int64(st, 1, *upto);
+		sqlite3_bind_int64(st, 2, store_epoch(s));
+		int src = sqlite3_step(st);
+		if (src == SQLITE_ROW)
+			top = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (src != SQLITE_DONE && src != SQLITE_ROW)
+			return store_error(s, src, "同步", "syncing", err);
+	}
+	*upto = top;
+	return HALL_OK;
 }
 
 static int run_json(struct store *s, const char *sql, const char *json,
@@ -1234,6 +1231,7 @@ static int do_pull(struct store *s, const char *url,
 		"CREATE TEMP TABLE IF NOT EXISTS sync_in(n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, body TEXT NOT NULL);"
 		"CREATE TEMP TABLE IF NOT EXISTS sync_local(account_no TEXT, period TEXT,"
 		" principal_fen INTEGER, prepaid_fen INTEGER);"
+		"CREATE INDEX IF NOT EXISTS temp.sync_local_key ON sync_local(account_no, period);"
 		"CREATE TEMP TABLE IF NOT EXISTS sync_pending(account_no TEXT PRIMARY KEY);"
 		"DELETE FROM temp.sync_in;", err);
 	if (rc != HALL_OK)
@@ -1281,16 +1279,23 @@ static int do_pull(struct store *s, const char *url,
 	}
 	sqlite3_reset(st);
 
-	/* Apply in short write transactions: at most PULL_HOLD_MS, then
-	 * PULL_GAP_MS free.  SQLite's busy handler retries a waiting counter
-	 * 33, 53 and 78 ms after its first try; with holds (commit included)
-	 * under 53 ms and gaps of 25 ms the retry at 53 ms (or, if a hold
-	 * overruns, the one at 78 ms) falls in a gap, so no clerk waits
-	 * 100 ms.  The first pull into a hall that has no
-	 * customers yet (a new hall: no counter can serve anyone before it)
-	 * holds up to PULL_HOLD_FIRST_MS.  Pulled rows are the central's and
-	 * come back with the next pull if lost, so these commits need not
-	 * reach the disk one by one (synchronous NORMAL while applying). */
+	/* Apply in short write transactions, bounded by rows and by time:
+	 * steps of at most PULL_ROWS_MAX rows, sized from the rate of the
+	 * step before to about an eighth of PULL_HOLD_MS, and no new step
+	 * when the next one and the commit might not fit in PULL_HOLD_MS;
+	 * then PULL_GAP_MS free.  A counter waiting for the store polls every
+	 * millisecond or so (store.c busy_wait), so it gets in at the next
+	 * gap: its wait is one transaction of the sync at most (measured by
+	 * tests/bench_sync.sh, part "clerk").  The first pull into a hall that
+	 * has no customers yet (a new hall: no counter can serve anyone before
+	 * it) holds up to PULL_HOLD_FIRST_MS.  Each transaction is complete in
+	 * itself (the upserts are idempotent and keep old values once), so a
+	 * sync killed between two of them loses nothing and applies nothing
+	 * twice: the pull cursor moves only with the last one, and the next
+	 * run pulls and applies the rest again.  Pulled rows are the
+	 * central's and come back with the next pull if lost, so these
+	 * commits need not reach the disk one by one (synchronous NORMAL
+	 * while applying). */
 	bool initial = false;
 	st = store_stmt(s, "SELECT NOT EXISTS (SELECT 1 FROM customers)", err);
 	if (!st)
@@ -1305,7 +1310,13 @@ static int do_pull(struct store *s, const char *url,
 	struct late_fee_rules rules;
 	if (payment_rules_load(s, &rules, err) != HALL_OK)
 		return local_fail(err);
+	int64_t local_upto = acked;
+	if (exec(s, "DELETE FROM temp.sync_local; DELETE FROM temp.sync_pending", err) != HALL_OK) {
+		payment_rules_free(&rules);
+		return local_fail(err);
+	}
 	exec(s, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0", err);
+	char longest[200] = "";
 	long done = 0, k = 256, ntx = 0, held = 0, maxhold = 0, maxcommit = 0, lastcommit = 0;
 	int seg = 0;
 	int64_t pos = nseg ? segs[0].lo : 0;
@@ -1315,15 +1326,24 @@ static int do_pull(struct store *s, const char *url,
 		if ((rc = store_begin(s, err)) != HALL_OK)
 			break;
 		long t0 = now_ms();
-		if ((rc = refresh_local(s, acked, err)) != HALL_OK)
+		if ((rc = refresh_local(s, &local_upto, err)) != HALL_OK)
 			goto fail;
+		long trefresh = now_ms() - t0, tstep = 0, nsteps = 0, srows = 0;
+		const char *stbl = "";
 		while (!finished) {
 			int64_t hi = pos + k < segs[seg].hi ? pos + k : segs[seg].hi;
 			int64_t lo0 = pos;
-			long c0 = now_ms();
+			long long c0 = now_us();
 			if ((rc = apply_range(s, &rules, segs[seg].tbl, pos, hi, now, initial, rep, err)) != HALL_OK)
 				goto fail;
-			long d = now_ms() - c0;
+			long long dus = now_us() - c0;
+			long d = (long)(dus / 1000);
+			nsteps++;
+			if (d > tstep) {
+				tstep = d;
+				srows = (long)(hi - pos);
+				stbl = segs[seg].tbl;
+			}
 			done += (long)(hi - pos);
 			pos = hi;
 			if (pos >= segs[seg].hi) {
@@ -1332,13 +1352,15 @@ static int do_pull(struct store *s, const char *url,
 				else
 					pos = segs[seg].lo;
 			}
-			/* size the next step at about a quarter of the hold from the
-			 * rate of this one */
+			/* size the next step at about an eighth of the hold from the
+			 * rate of this one (in microseconds: a quick step must not
+			 * look free), growing at most twofold a step */
 			long rows = (long)(hi - lo0);
 			if (rows > 0) {
-				long us = d * 1000 / rows;
-				k = hold * 1000 / 4 / (us > 0 ? us : 1);
-				k = k < 16 ? 16 : k > 16384 ? 16384 : k;
+				long long per = dus / rows;
+				long want = (long)(hold * 1000LL / 8 / (per > 0 ? per : 1));
+				k = want > 2 * rows ? 2 * rows : want;
+				k = k < 16 ? 16 : k > PULL_ROWS_MAX ? PULL_ROWS_MAX : k;
 			}
 			/* stop while the next step and the commit still fit */
 			if (now_ms() - t0 + 2 * d + lastcommit >= hold)
@@ -1353,8 +1375,11 @@ static int do_pull(struct store *s, const char *url,
 			break;
 		ntx++;
 		held += now_ms() - t0;
-		if (now_ms() - t0 > maxhold)
+		if (now_ms() - t0 > maxhold) {
 			maxhold = now_ms() - t0;
+			snprintf(longest, sizeof longest, "refresh %ld ms, %ld steps, longest %ld ms (%ld rows of %s), commit %ld ms",
+			         trefresh, nsteps, tstep, srows, stbl, now_ms() - tc);
+		}
 		lastcommit = now_ms() - tc;
 		if (lastcommit > maxcommit)
 			maxcommit = lastcommit;
@@ -1376,7 +1401,8 @@ static int do_pull(struct store *s, const char *url,
 	trace("pull: applied", tp);
 	if (getenv("HALL_SYNC_TRACE"))
 		fprintf(stderr, "sync: %ld rows in %ld transactions, %ld ms holding the store"
-		        " (longest %ld ms, longest commit %ld ms)\n", done, ntx, held, maxhold, maxcommit);
+		        " (longest %ld ms, longest commit %ld ms)\nsync: the longest: %s\n",
+		        done, ntx, held, maxhold, maxcommit, longest);
 	exec(s, "DELETE FROM temp.sync_in; PRAGMA main.cache_size = -2000; PRAGMA temp.cache_size = -2000", err);
 	return SYNC_OK;
 fail:
