@@ -90,8 +90,9 @@ const char *sync_fail_key(int fail);
 
 struct sync_options {
 	bool push, pull;          /* both true by default */
-	int batch;                /* entries per push batch (default 2000;
-	                           * HALL_SYNC_BATCH overrides) */
+	int batch;                /* entries per push batch; 0: the
+	                           * backend's (SQLite 2000, PostgreSQL
+	                           * 10000); HALL_SYNC_BATCH sets it */
 	int pause_ms;             /* pause between batches (tests:
 	                           * HALL_SYNC_PAUSE_MS) */
 	/* progress: phase "push"/"pull", done and total units; may be NULL */

@@ -198,7 +198,7 @@ void sync_options_init(struct sync_options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->push = o->pull = true;
-	o->batch = 2000;
+	o->batch = 0;                /* the backend's (sync_be_ops.batch) */
 	const char *v = getenv("HALL_SYNC_BATCH");
 	if (v && atoi(v) > 0)
 		o->batch = atoi(v) > 100000 ? 100000 : atoi(v);
@@ -444,7 +444,7 @@ static int do_push(struct store *s, const struct sync_be_ops *ops,
 	for (int i = 0; i < nep && rc == SYNC_OK; i++) {
 		int64_t acked = cursor_of(&cur, ep[i].epoch);
 		for (;;) {
-			if (batch_read(s, ep[i].epoch, acked, o->batch, &b, err) != HALL_OK) {
+			if (batch_read(s, ep[i].epoch, acked, o->batch > 0 ? o->batch : ops->batch, &b, err) != HALL_OK) {
 				rc = local_fail(err);
 				break;
 			}
