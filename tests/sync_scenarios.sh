@@ -105,7 +105,10 @@ cq "INSERT INTO ${C}bills(account_no, period, kwh, amount_fen, paid_fen, due_dat
 	VALUES ('$acc', '2099-01', 120, 6543, 0, '2099-02-25', 'unpaid', '${today}T00:00:00Z', '001')" >/dev/null
 cq "INSERT INTO ${C}staff(id, name, role, pw_hash, active, must_change, failed_logins, created_at, updated_at)
 	SELECT '2001', '新来的营业员', 'clerk', pw_hash, 1, 0, 0, created_at, '${today}T23:00:00Z' FROM ${C}staff WHERE id = '1001'" >/dev/null
-cq "INSERT INTO ${C}ref_data(kind, key, value, updated_at) VALUES ('calendar', '2099-01-01', 'holiday', '${today}T00:00:00Z')" >/dev/null
+cq "INSERT INTO ${C}ref_data(kind, key, value, updated_at) VALUES ('calendar', '2099', 'year 2099
+source 中心库
+2099-01-01 off 元旦
+', '${today}T00:00:00Z')" >/dev/null
 app=$(sq "$(db_of 001)" "SELECT app_no FROM applications WHERE status = 'open' AND stage = 'accept' ORDER BY app_no LIMIT 1")
 cq "INSERT INTO ${C}work_updates(hall, kind, number, stage, note, staff_id, at)
 	VALUES ('001', 'application', '$app', 'survey', '现场勘查完成', '8001', '${today}T23:30:00Z')" >/dev/null
@@ -116,12 +119,100 @@ eq "$BACKEND: bill paid elsewhere" "$(sq "$(db_of 001)" "SELECT count(*) FROM bi
 eq "$BACKEND: new bill from billing" "$(sq "$(db_of 001)" "SELECT amount_fen || ' ' || status FROM bills WHERE account_no = '$acc' AND period = '2099-01'")" "6543 unpaid"
 same 001 "$BACKEND: after the pull both sides equal"
 check "$BACKEND: a staff account from the central can work" 0 hall submit payment --db "$(db_of 001)" --user 2001 account_no="$acc" amount=1.00 method=cash
-eq "$BACKEND: calendar row pulled" "$(sq "$(db_of 001)" "SELECT value FROM ref_data WHERE kind = 'calendar' AND key = '2099-01-01'")" "holiday"
+eq "$BACKEND: calendar year pulled into the calendar" "$(sq "$(db_of 001)" "SELECT y.status || ' ' || d.kind || ' ' || d.name FROM calendar_years y JOIN calendar_days d ON d.year = y.year WHERE y.year = 2099")" "official off 元旦"
 eq "$BACKEND: central work-order update applied" "$(sq "$(db_of 001)" "SELECT stage FROM applications WHERE app_no = '$app'")" "survey"
 eq "$BACKEND: and recorded as a work event" "$(sq "$(db_of 001)" "SELECT from_stage || '>' || to_stage || ' ' || note FROM work_events WHERE number = '$app' AND extras LIKE '%central%'")" "accept>survey 现场勘查完成"
 sync_hall 001 >/dev/null 2>&1
 eq "$BACKEND: nothing applied twice" "$(sq "$(db_of 001)" "SELECT (SELECT count(*) FROM work_events WHERE number = '$app' AND extras LIKE '%central%') || (SELECT count(*) FROM customer_history WHERE account_no = '$acc')")" "11"
 same 001 "$BACKEND: after the staff's payment both sides equal"
+
+# ------------------------------ a late fee owed on a bill paid elsewhere
+mark "late fee owed on a bill paid elsewhere"
+# the central's billing got the principal on 2025-03-27, 30 days after the
+# due date, and no late fee: the fee stays due at the hall (residential,
+# 1 per mille a day: 30 x 10 = 300 fen), the bill is not 'paid'
+lf=$(sq "$(db_of 001)" "SELECT account_no FROM customers WHERE category = 'residential' AND status = 'normal' ORDER BY account_no LIMIT 1 OFFSET 7")
+cq "INSERT INTO ${C}bills(account_no, period, kwh, amount_fen, paid_fen, due_date, status, created_at, hall, paid_elsewhere_on)
+	VALUES ('$lf', '2025-01', 100, 10000, 10000, '2025-02-25', 'partial', '2025-02-01T00:00:00Z', '001', '2025-03-27')" >/dev/null
+check "$BACKEND: pull a bill paid elsewhere with its fee owed" 0 sync_hall 001
+eq "$BACKEND: principal paid, fee owed: not 'paid' at the hall" "$(sq "$(db_of 001)" "SELECT paid_fen || ' ' || status FROM bills WHERE account_no = '$lf' AND period = '2025-01'")" "10000 partial"
+check "$BACKEND: the counter shows the fee" 0 env HALL_PASSWORD=demo1234 "$HALL_BIN" bills --db "$(db_of 001)" "$lf"
+has "$BACKEND: 3.00 late fee due on the 2025-01 bill" "$T/out" "2025-01  2025-02-25            0.00        3.00"
+check "$BACKEND: the clerk takes the fee" 0 pay 001 "$lf" 3.00
+eq "$BACKEND: fee paid: the bill is 'paid'" "$(sq "$(db_of 001)" "SELECT status FROM bills WHERE account_no = '$lf' AND period = '2025-01'")" "paid"
+check "$BACKEND: sync after the fee" 0 sync_hall 001
+eq "$BACKEND: and stays 'paid' after the next pull" "$(sq "$(db_of 001)" "SELECT status FROM bills WHERE account_no = '$lf' AND period = '2025-01'")" "paid"
+same 001 "$BACKEND: after the fee both sides equal"
+# the same bill had its fee paid online too (a central record): settled
+cq "INSERT INTO ${C}bills(account_no, period, kwh, amount_fen, paid_fen, due_date, status, created_at, hall, paid_elsewhere_on, fee_paid_elsewhere_fen)
+	VALUES ('$lf', '2025-02', 100, 10000, 10000, '2025-03-25', 'paid', '2025-03-01T00:00:00Z', '001', '2025-04-24', 300)" >/dev/null
+check "$BACKEND: pull a bill paid elsewhere with its fee" 0 sync_hall 001
+eq "$BACKEND: principal and fee paid elsewhere: 'paid'" "$(sq "$(db_of 001)" "SELECT status FROM bills WHERE account_no = '$lf' AND period = '2025-02'")" "paid"
+# bad outside-payment data: refused, naming the bill, nothing applied
+cq "UPDATE ${C}customers SET phone = '13911110000', updated_at = '2099-03-01T00:00:00Z' WHERE account_no = '$lf'" >/dev/null
+cq "UPDATE ${C}bills SET paid_elsewhere_on = '2025-02-30' WHERE account_no = '$lf' AND period = '2025-02'" >/dev/null
+check "$BACKEND: a bill with a bad outside date is refused" 11 sync_hall 001
+has "$BACKEND: the error names the bill" "$T/err" "$lf 2025-02"
+eq "$BACKEND: nothing of that pull applied" "$(sq "$(db_of 001)" "SELECT count(*) FROM customers WHERE phone = '13911110000'")" "0"
+cq "UPDATE ${C}bills SET paid_elsewhere_on = '2025-03-20' WHERE account_no = '$lf' AND period = '2025-02'" >/dev/null
+check "$BACKEND: once the central mends it the pull completes" 0 sync_hall 001
+eq "$BACKEND: and everything of it is applied" "$(sq "$(db_of 001)" "SELECT count(*) FROM customers WHERE phone = '13911110000'")" "1"
+
+# ------------------- a payment reversed after the central acknowledged it
+mark "reversal after acknowledgement"
+rv=$(unpaid_account 001 5)
+pay 001 "$rv" 20.00
+rr=$(sq "$(db_of 001)" "SELECT receipt_no FROM payments ORDER BY id DESC LIMIT 1")
+check "$BACKEND: the payment is pushed and acknowledged" 0 sync_hall 001
+before=$(hall_sums 001)
+paid0=$(sq "$(db_of 001)" "SELECT sum(paid_fen) FROM bills WHERE account_no = '$rv'")
+check "$BACKEND: reversed at the hall" 0 env HALL_PASSWORD=demo1234 HALL_APPROVER_PASSWORD=demo1234 \
+	"$HALL_BIN" reverse --db "$(db_of 001)" --user 1002 --approver 9001 "$rr" reason=收错户号
+paid1=$(sq "$(db_of 001)" "SELECT sum(paid_fen) || ' ' || (SELECT prepaid_fen FROM customers WHERE account_no = '$rv') FROM bills WHERE account_no = '$rv'")
+# the central's billing touches the account meanwhile: its rows come back
+kw0=$(sq "$(db_of 001)" "SELECT sum(kwh) FROM bills WHERE account_no = '$rv'")
+cq "UPDATE ${C}bills SET kwh = kwh + 1 WHERE account_no = '$rv'" >/dev/null
+cq "UPDATE ${C}customers SET updated_at = updated_at WHERE account_no = '$rv'" >/dev/null
+check "$BACKEND: a pull before the reversal is pushed" 0 sync_hall 001 --only pull
+eq "$BACKEND: the touched bills came back" "$(sq "$(db_of 001)" "SELECT sum(kwh) - $kw0 = count(*) FROM bills WHERE account_no = '$rv'")" "1"
+eq "$BACKEND: the reversed payment does not count as paid again" "$(sq "$(db_of 001)" "SELECT sum(paid_fen) || ' ' || (SELECT prepaid_fen FROM customers WHERE account_no = '$rv') FROM bills WHERE account_no = '$rv'")" "$paid1"
+if [ "${paid1%% *}" -lt "$paid0" ]; then ok "$BACKEND: the reversal took money off the bills"; else nok "$BACKEND: the reversal took money off" "$paid0 -> $paid1"; fi
+check "$BACKEND: then the reversal is pushed" 0 sync_hall 001
+same 001 "$BACKEND: after the reversal both sides equal"
+
+# ------------------------- rules and calendar from the central take effect
+mark "rules and calendar from the central"
+cq "INSERT INTO ${C}ref_data(kind, key, value, updated_at) VALUES
+	('rule:deadline', 'complaint/*/reply', '{\"start_stage\":\"accept\",\"stop_stage\":\"reply\",\"pause_stages\":\"\",\"amount\":9,\"unit\":\"workdays\",\"note\":\"中心库：9个工作日内答复\"}', '${today}T01:00:00Z'),
+	('rule:change', 'suspend/min_days/2030-01-01', '{\"value\":20,\"note\":\"中心库\"}', '${today}T01:00:00Z'),
+	('calendar', '2030', 'year 2030
+status official
+source 中心库下发
+2030-01-01 off 元旦
+2030-01-02 off 中心库测试假日
+', '${today}T01:00:00Z')" >/dev/null
+check "$BACKEND: pull the rules and the calendar" 0 sync_hall 001
+eq "$BACKEND: the deadline rule is in the hall's table" "$(sq "$(db_of 001)" "SELECT amount || ' ' || unit FROM deadline_rules WHERE wo_kind = 'complaint' AND subtype = '*' AND clock = 'reply'")" "9 workdays"
+eq "$BACKEND: the change rule too" "$(sq "$(db_of 001)" "SELECT value FROM change_rules WHERE change_type = 'suspend' AND rule = 'min_days' AND effective_from = '2030-01-01'")" "20"
+eq "$BACKEND: the 2030 calendar is the hall's" "$(sq "$(db_of 001)" "SELECT count(*) FROM calendar_days WHERE year = 2030")" "2"
+env TZ=CST-8 HALL_NOW=2030-01-01T01:00:00Z HALL_PASSWORD=demo1234 "$HALL_BIN" submit complaint --db "$(db_of 001)" --user 1001 \
+	kind=complaint name=王先生 phone=13800138000 category=business content=答复期限测试 >"$T/c.out" 2>&1
+cn=$(head -n 1 "$T/c.out")
+check "$BACKEND: a complaint taken on 2030-01-01" 0 env TZ=CST-8 HALL_NOW=2030-01-01T02:00:00Z HALL_PASSWORD=demo1234 "$HALL_BIN" show "$cn" --db "$(db_of 001)"
+# 9 working days after 2030-01-01, with 01-02 off: 01-15 (5 days and the
+# weekday rule would give 01-08)
+has "$BACKEND: its reply is due after 9 working days of the pulled calendar" "$T/out" "start 2030-01-01 09:00  due 2030-01-15 23:59"
+# a bad rule row: the error names it and nothing of that pull is applied
+cq "INSERT INTO ${C}ref_data(kind, key, value, updated_at) VALUES
+	('rule:setting', 'repeat_window_days', '45', '${today}T02:00:00Z'),
+	('rule:deadline', 'complaint/*/contact', '{\"start_stage\":\"accept\",\"stop_stage\":\"handle\",\"amount\":24,\"unit\":\"fortnights\"}', '${today}T02:00:00Z')" >/dev/null
+check "$BACKEND: a bad rule from the central is refused" 11 sync_hall 001
+has "$BACKEND: the error names the row" "$T/err" "rule:deadline complaint/*/contact"
+has "$BACKEND: and what is wrong" "$T/err" "fortnights"
+eq "$BACKEND: nothing of that pull applied (the good setting neither)" "$(sq "$(db_of 001)" "SELECT value FROM work_settings WHERE key = 'repeat_window_days'") $(sq "$(db_of 001)" "SELECT count(*) FROM ref_data WHERE kind = 'rule:setting'")" "30 0"
+cq "UPDATE ${C}ref_data SET value = '{\"start_stage\":\"accept\",\"stop_stage\":\"handle\",\"amount\":12,\"unit\":\"hours\"}' WHERE kind = 'rule:deadline' AND key = 'complaint/*/contact'" >/dev/null
+check "$BACKEND: mended at the central, the pull completes" 0 sync_hall 001
+eq "$BACKEND: both rows applied" "$(sq "$(db_of 001)" "SELECT value FROM work_settings WHERE key = 'repeat_window_days'") $(sq "$(db_of 001)" "SELECT amount || unit FROM deadline_rules WHERE wo_kind = 'complaint' AND clock = 'contact'")" "45 12hours"
 
 # a clerk's contact edit travels to the central, which keeps the old value
 env HALL_NOW="${today}T23:30:00Z" "$helper" contact-edit "$(db_of 001)" "$acc" 13611112222

@@ -23,7 +23,7 @@ check "init" 0 hall init --db "$db" --hall 001 --name 鼓楼供电营业厅
 check "init refuses to overwrite" 8 hall init --db "$db" --hall 001 --name 鼓楼供电营业厅
 has "overwrite message" "$T/err" "已存在"
 eq "WAL mode" "$(sq "$db" 'PRAGMA journal_mode')" "wal"
-eq "schema version" "$(sq "$db" 'PRAGMA user_version')" "1"
+eq "schema version" "$(sq "$db" 'PRAGMA user_version')" "2"
 eq "hall code stored" "$(sq "$db" "SELECT value FROM meta WHERE key='hall_code'")" "001"
 
 export HALL_NEW_PASSWORD=admin-pass-1

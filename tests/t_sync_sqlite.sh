@@ -48,3 +48,32 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=6m tmpfs "$mnt" 2>/dev/null; the
 else
 	ok "sqlite: disk full # SKIP needs root and tmpfs"
 fi
+
+# disk full at the hall while it applies a pull: exit 14, nothing lost,
+# the next sync completes (root only: a small tmpfs for the hall store)
+hmnt="$T/hsmall"
+mkdir -p "$hmnt"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=24m tmpfs "$hmnt" 2>/dev/null; then
+	hdb="$hmnt/h012.db"
+	hall demo --db "$hdb" --customers 400 --seed 22 --hall 012 --name 永泰小厅 >/dev/null 2>&1
+	check "sqlite: a hall on a small disk enrols" 0 hall central init --central "$ADMIN_URL" --db "$hdb"
+	check "sqlite: and syncs" 0 hall sync --db "$hdb" --central "$ADMIN_URL"
+	cq "UPDATE customers SET address = address || '（中心库更正地址，门牌号码已核实无误）', updated_at = '2099-04-01T00:00:00Z' WHERE hall = '012'" >/dev/null
+	dd if=/dev/zero of="$hmnt/fill" bs=16k 2>/dev/null; truncate -s -320K "$hmnt/fill"
+	check "sqlite: hall disk full during the pull" 14 hall sync --db "$hdb" --central "$ADMIN_URL"
+	has "sqlite: says the disk is full" "$T/err" "disk is full"
+	rm -f "$hmnt/fill"
+	check "sqlite: after space is freed the hall's sync completes" 0 hall sync --db "$hdb" --central "$ADMIN_URL"
+	eq "sqlite: every central change arrived once, its old value kept once" \
+		"$(sq "$hdb" "SELECT count(*) FROM customers WHERE address LIKE '%中心库更正地址%'") $(sq "$hdb" "SELECT count(*) FROM customer_history WHERE field = 'address' AND source = 'central'")" \
+		"$(cq "SELECT count(*) FROM customers WHERE hall = '012'") $(cq "SELECT count(*) FROM customers WHERE hall = '012'")"
+	eq "sqlite: hall intact" "$(sq "$hdb" "PRAGMA quick_check")" "ok"
+	# so full that the store cannot even open (its -shm cannot grow)
+	dd if=/dev/zero of="$hmnt/fill" bs=16k 2>/dev/null
+	check "sqlite: a hall store that cannot open on a full disk" 7 hall sync --db "$hdb" --central "$ADMIN_URL"
+	has "sqlite: says the disk is full, not just an I/O error" "$T/err" "disk is full"
+	rm -f "$hmnt/fill"
+	umount "$hmnt"
+else
+	ok "sqlite: hall disk full # SKIP needs root and tmpfs"
+fi

@@ -176,6 +176,13 @@ int calendar_import(struct store *s, const struct hall_actor *actor,
                     const char *const *paths, int npaths, int *recomputed,
                     struct hall_err *err);
 
+/* A year from the central, applied by the sync's pull (sync.h): parsed
+ * and checked by the caller (calendar_parse), it replaces the stored year
+ * inside the caller's write transaction, not journaled; imported_at is the
+ * central's updated_at.  The caller recomputes open deadlines. */
+int calendar_apply_year(struct store *s, const struct cal_year *y,
+                        const char *updated_at, struct hall_err *err);
+
 /* The start-up check: fills warn and returns true when deadlines may be
  * wrong today (local date "YYYY-MM-DD"): no calendar at all, today past
  * the last year in the calendar, today's year missing or provisional, or,

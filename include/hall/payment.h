@@ -46,8 +46,11 @@
  *    min_fee_fen of the rule of the last fee day, min_fee_fen is charged.
  *  - What is due = the fee accrued as of the date minus the late fees
  *    already allocated to the bill by payments not reversed.
- *  - Principal paid outside the counter (imported paid_fen without an
- *    allocation) counts as paid on time.
+ *  - Principal paid outside the counter (imported or pulled paid_fen
+ *    without an allocation) counts as paid on time, unless the central
+ *    gave the day it was received (table bill_elsewhere, filled by the
+ *    sync's pull); a late fee paid outside the counter (bill_elsewhere)
+ *    counts as paid.
  *
  * -------------------------------------------------------------- allocation
  * Money goes to the unpaid bills oldest first (period, then id); within a
@@ -180,6 +183,15 @@ int payment_late_fee(const struct late_fee_rules *rules, const char *category,
                      int64_t amount_fen, const struct late_fee_paid *paid,
                      int npaid, const char *as_of, struct late_fee_calc *out,
                      struct hall_err *err);
+
+/* Set the status of bill bill_id again from what is known of it at the
+ * hall: 'paid' when its principal and the late fee due today are settled
+ * (the fee counts this hall's allocations and what bill_elsewhere says was
+ * paid outside the counter), else 'partial' or 'unpaid'.  *paid tells
+ * which.  Not journaled: the sync's pull calls it, inside its own
+ * transaction, for pulled bills whose principal is paid. */
+int payment_bill_settle(struct store *s, const struct late_fee_rules *rules,
+                        int64_t bill_id, bool *paid, struct hall_err *err);
 
 /* ------------------------------------------------------------- settings */
 

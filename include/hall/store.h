@@ -23,7 +23,7 @@
 
 #include "hall/err.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 /* How long a writer waits for another counter; HALL_BUSY_TIMEOUT_MS in the
  * environment overrides it (tests). */
 #define STORE_BUSY_TIMEOUT_MS 5000

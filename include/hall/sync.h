@@ -14,10 +14,15 @@
  * bills (with what was paid at other halls or online), staff accounts,
  * rule tables and the working-day calendar (ref_data), and central updates
  * to the hall's work orders.  Pulled rows are applied without journal
- * entries (they are not hall actions) in short transactions (about 45 ms
- * with the commit, then 25 ms free, so a waiting counter gets in; a first
- * pull into a hall with no customers yet holds up to 250 ms), keeping the
- * overwritten customer values in customer_history.  HALL_SYNC_TRACE=1
+ * entries (they are not hall actions) in short transactions (steps of at
+ * most 4096 rows sized to about 30 ms with the commit, then 25 ms free, so
+ * a waiting counter gets in; a first pull into a hall with no customers
+ * yet holds up to 250 ms), keeping the overwritten customer values in
+ * customer_history.  Rule tables and calendar years (ref_data) take
+ * effect in the tables worules.h and calendar.h read, checked, in one
+ * transaction before the rest (a bad row fails the pull with nothing of
+ * it applied); a bill whose principal is paid stays 'partial' while a
+ * late fee is due (bill_elsewhere, payment_bill_settle).  HALL_SYNC_TRACE=1
  * prints the phase times on stderr.  The pull cursor cannot skip a row
  * committed late: PostgreSQL rows carry the id of the transaction that
  * wrote them and the cursor is the oldest transaction still running
@@ -90,8 +95,9 @@ const char *sync_fail_key(int fail);
 
 struct sync_options {
 	bool push, pull;          /* both true by default */
-	int batch;                /* entries per push batch (default 2000;
-	                           * HALL_SYNC_BATCH overrides) */
+	int batch;                /* entries per push batch; 0: the
+	                           * backend's (SQLite 2000, PostgreSQL
+	                           * 10000); HALL_SYNC_BATCH sets it */
 	int pause_ms;             /* pause between batches (tests:
 	                           * HALL_SYNC_PAUSE_MS) */
 	/* progress: phase "push"/"pull", done and total units; may be NULL */

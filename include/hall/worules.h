@@ -153,6 +153,18 @@ void worules_setting_get(struct store *s, const char *key, const char *def,
 int worules_setting_set(struct store *s, const struct hall_actor *actor,
                         const char *key, const char *value, int *recomputed,
                         struct hall_err *err);
+/* The central's rules, applied by the sync's pull (sync.h): inside the
+ * caller's write transaction, with the checks of the *_set functions above
+ * (HALL_EINVAL naming the field), without a role check and not journaled
+ * (the central's rows are not a hall action); staff_id NULL, updated_at
+ * the central's.  The caller recomputes open deadlines. */
+int worules_deadline_apply(struct store *s, const struct deadline_rule *r,
+                           const char *updated_at, struct hall_err *err);
+int worules_change_apply(struct store *s, const struct change_rule *r,
+                         const char *updated_at, struct hall_err *err);
+int worules_setting_apply(struct store *s, const char *key, const char *value,
+                          const char *updated_at, struct hall_err *err);
+
 /* The repeat-complaint window in days (1-365, default 30). */
 int worules_repeat_window_days(struct store *s);
 

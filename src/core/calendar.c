@@ -739,6 +739,7 @@ int calendar_year_get(struct store *s, int year, struct cal_year *out,
 	return HALL_OK;
 }
 
+/* Replace the stored year y; journaled when actor is not NULL. */
 static int store_year(struct store *s, const struct hall_actor *actor,
                       const struct cal_year *y, const char *now,
                       struct hall_err *err)
@@ -763,7 +764,8 @@ static int store_year(struct store *s, const struct hall_actor *actor,
 	sqlite3_bind_text(st, 2, y->provisional ? "provisional" : "official", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, y->source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, actor->user.id, -1, SQLITE_STATIC);
+	if (actor)
+		sqlite3_bind_text(st, 5, actor->user.id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
@@ -785,8 +787,16 @@ static int store_year(struct store *s, const struct hall_actor *actor,
 		if (rc != SQLITE_DONE)
 			return store_error(s, rc, "保存工作日历", "saving the calendar", err);
 	}
+	if (!actor)
+		return HALL_OK;
 	return store_journal_row(s, "calendar.import", "calendar_years", id,
 	                         actor->user.id, actor->counter, err);
+}
+
+int calendar_apply_year(struct store *s, const struct cal_year *y,
+                        const char *updated_at, struct hall_err *err)
+{
+	return store_year(s, NULL, y, updated_at, err);
 }
 
 int calendar_import(struct store *s, const struct hall_actor *actor,

@@ -576,7 +576,27 @@ static int bill_fill(struct store *s, const struct late_fee_rules *rules,
 		return src == SQLITE_NOMEM ? oom(err)
 			: store_error(s, src, "读取缴费分配", "reading payment allocations", err);
 	}
-	/* principal paid elsewhere (import) counts as paid on time */
+	/* principal paid elsewhere (import, billing, online) counts as paid
+	 * on time, unless the central gave the day it was received; a late
+	 * fee paid elsewhere counts as paid (bill_elsewhere, sync.h) */
+	char elsewhere_on[11] = "";
+	st = store_stmt(s, "SELECT coalesce(paid_on, ''), fee_paid_fen FROM bill_elsewhere"
+	                " WHERE bill_id = ?1", err);
+	if (!st) {
+		free(paid);
+		return stmt_code(err);
+	}
+	sqlite3_bind_int64(st, 1, b->bill.id);
+	src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
+		col_text(elsewhere_on, sizeof elsewhere_on, st, 0);
+		b->late_fee_paid_fen += sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (src != SQLITE_ROW && src != SQLITE_DONE) {
+		free(paid);
+		return store_error(s, src, "读取账单", "reading the bill", err);
+	}
 	if (b->bill.paid_fen > alloc_sum) {
 		if (np + 1 > cap) {
 			struct late_fee_paid *n2 = realloc(paid, (size_t)(np + 1) * sizeof *n2);
@@ -587,7 +607,8 @@ static int bill_fill(struct store *s, const struct late_fee_rules *rules,
 			paid = n2;
 		}
 		paid[np].principal_fen = b->bill.paid_fen - alloc_sum;
-		snprintf(paid[np].paid_on, sizeof paid[np].paid_on, "%s", b->bill.due_date);
+		snprintf(paid[np].paid_on, sizeof paid[np].paid_on, "%s",
+		         elsewhere_on[0] ? elsewhere_on : b->bill.due_date);
 		np++;
 	}
 	struct late_fee_calc calc;
@@ -2002,6 +2023,56 @@ static int restore_bill(struct store *s, const struct hall_actor *actor,
 	if ((rc = step_done(s, st, "恢复账单", "restoring the bill", err)) != HALL_OK)
 		return rc;
 	return journal(s, actor, "bill.restore", "bills", b.bill.id, err);
+}
+
+int payment_bill_settle(struct store *s, const struct late_fee_rules *rules,
+                        int64_t bill_id, bool *paid, struct hall_err *err)
+{
+	*paid = false;
+	sqlite3_stmt *st = store_stmt(s,
+		"SELECT b.id, b.account_no, b.period, b.kwh, b.amount_fen, b.paid_fen, b.due_date,"
+		" b.status, c.category FROM bills b JOIN customers c ON c.account_no = b.account_no"
+		" WHERE b.id = ?1", err);
+	if (!st)
+		return stmt_code(err);
+	sqlite3_bind_int64(st, 1, bill_id);
+	struct bill_due b;
+	memset(&b, 0, sizeof b);
+	char category[24] = "";
+	int src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
+		b.bill.id = sqlite3_column_int64(st, 0);
+		col_text(b.bill.account_no, sizeof b.bill.account_no, st, 1);
+		col_text(b.bill.period, sizeof b.bill.period, st, 2);
+		b.bill.kwh = sqlite3_column_int64(st, 3);
+		b.bill.amount_fen = sqlite3_column_int64(st, 4);
+		b.bill.paid_fen = sqlite3_column_int64(st, 5);
+		col_text(b.bill.due_date, sizeof b.bill.due_date, st, 6);
+		col_text(b.bill.status, sizeof b.bill.status, st, 7);
+		col_text(category, sizeof category, st, 8);
+	}
+	sqlite3_reset(st);
+	if (src != SQLITE_ROW)
+		return src == SQLITE_DONE
+			? hall_err_set(err, HALL_ENOTFOUND, NULL, "找不到账单 %lld",
+			               "bill %lld not found", (long long)bill_id)
+			: store_error(s, src, "读取账单", "reading the bill", err);
+	char today[11];
+	today_str(today);
+	int rc = bill_fill(s, rules, category, today, &b, err);
+	if (rc != HALL_OK)
+		return rc;
+	const char *status = bill_status(b.bill.paid_fen, b.late_fee_paid_fen,
+	                                 b.late_fee_due_fen, b.principal_due_fen);
+	*paid = strcmp(status, "paid") == 0;
+	if (strcmp(status, b.bill.status) == 0)
+		return HALL_OK;
+	st = store_stmt(s, "UPDATE bills SET status = ?2 WHERE id = ?1", err);
+	if (!st)
+		return stmt_code(err);
+	sqlite3_bind_int64(st, 1, b.bill.id);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	return step_done(s, st, "更新账单", "updating the bill", err);
 }
 
 static int do_reverse(struct store *s, const struct hall_actor *actor,

@@ -535,7 +535,22 @@ static const char v1[] =
 "  fields TEXT NOT NULL,"
 "  saved_at TEXT NOT NULL) WITHOUT ROWID;";
 
-const char *const schema_migrations[] = { v1 };
+/* Version 2: what the central knows of a bill's money outside this hall's
+ * counter (sync.h), so that a late fee still owed on a bill whose
+ * principal was paid elsewhere stays due at the hall (payment.h).  One
+ * row per bill with such money; no row: principal paid elsewhere counts
+ * as paid on time, no late fee paid elsewhere.  Idempotent. */
+static const char v2[] =
+"CREATE TABLE IF NOT EXISTS bill_elsewhere("
+"  bill_id INTEGER PRIMARY KEY REFERENCES bills(id),"
+/* the day the principal paid outside this hall's counter (bills.paid_fen
+ * minus this hall's allocations) was received; NULL: on time */
+"  paid_on TEXT,"
+/* late fee on the bill paid outside this hall's counter */
+"  fee_paid_fen INTEGER NOT NULL DEFAULT 0 CHECK (fee_paid_fen >= 0),"
+"  updated_at TEXT NOT NULL);";
+
+const char *const schema_migrations[] = { v1, v2 };
 const int schema_nmigrations = (int)(sizeof schema_migrations /
                                      sizeof schema_migrations[0]);
 

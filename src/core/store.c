@@ -85,6 +85,10 @@ int store_error(struct store *s, int rc, const char *what_zh,
 	const char *detail = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
 	char zh[HALL_ERR_TEXT], en[HALL_ERR_TEXT];
 	int code;
+	/* a write that failed for want of space (SQLite says I/O error when
+	 * it cannot grow the -shm or -wal file) is a full disk */
+	if (s && s->db && (rc & 0xff) == SQLITE_IOERR && sqlite3_system_errno(s->db) == ENOSPC)
+		rc = SQLITE_FULL;
 	/* damage met during work: the session turns read-only (health.h),
 	 * and says so, never a retry */
 	/* (only a file known to be a hall store: any other file a user names

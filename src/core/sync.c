@@ -12,10 +12,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hall/calendar.h"
+#include "hall/payment.h"
+#include "hall/workorder.h"
+#include "hall/worules.h"
+#include "hall/priv.h"
 #include "sbuf.h"
 #include "sync_backend.h"
 
-#define PULL_HOLD_MS 45       /* longest hall write transaction of a pull */
+#define PULL_HOLD_MS 30       /* hall write transaction of a pull, target */
+#define PULL_ROWS_MAX 4096     /* rows per step of a pull transaction */
 #define PULL_GAP_MS 25        /* and the pause after it (see do_pull) */
 #define PULL_HOLD_FIRST_MS 250 /* the same, first pull into an empty hall */
 #define SEED_ROWS 2000        /* master rows per seed call */
@@ -112,10 +118,19 @@ static int lock_take(struct store *s, int *fd, struct hall_err *err)
 {
 	char path[1100];
 	snprintf(path, sizeof path, "%s.sync-lock", store_path(s));
+	/* the lock lives beside the store, in the hall group's folder: open
+	 * (or create, 660 of the group) it with the raised group like the
+	 * store files (priv.h), and drop the group at once */
+	if (!priv_raise())
+		return hall_err_set(err, HALL_EPERM, NULL,
+			"无法取得 hall 组权限打开同步锁文件 %s", "cannot take the hall group to open the sync lock file %s",
+			path), SYNC_LOCAL;
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0660);
+	int saved = errno;
+	priv_drop();
 	if (*fd < 0) {
 		hall_err_set(err, HALL_EIO, NULL, "无法打开同步锁文件 %s：%s",
-		             "cannot open the sync lock file %s: %s", path, strerror(errno));
+		             "cannot open the sync lock file %s: %s", path, strerror(saved));
 		return SYNC_LOCAL;
 	}
 	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
@@ -147,6 +162,13 @@ static void lock_release(int fd)
 
 /* ------------------------------------------------------------- time */
 
+static long long now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
 static long now_ms(void)
 {
 	struct timespec ts;
@@ -176,7 +198,7 @@ void sync_options_init(struct sync_options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->push = o->pull = true;
-	o->batch = 2000;
+	o->batch = 0;                /* the backend's (sync_be_ops.batch) */
 	const char *v = getenv("HALL_SYNC_BATCH");
 	if (v && atoi(v) > 0)
 		o->batch = atoi(v) > 100000 ? 100000 : atoi(v);
@@ -422,7 +444,7 @@ static int do_push(struct store *s, const struct sync_be_ops *ops,
 	for (int i = 0; i < nep && rc == SYNC_OK; i++) {
 		int64_t acked = cursor_of(&cur, ep[i].epoch);
 		for (;;) {
-			if (batch_read(s, ep[i].epoch, acked, o->batch, &b, err) != HALL_OK) {
+			if (batch_read(s, ep[i].epoch, acked, o->batch > 0 ? o->batch : ops->batch, &b, err) != HALL_OK) {
 				rc = local_fail(err);
 				break;
 			}
@@ -550,16 +572,26 @@ static const char sql_cust_upsert[] =
 	"  excluded.tariff_form, excluded.status, excluded.extras, excluded.prepaid_fen)";
 
 /* A bill: the central's paid amount plus the hall's payments that the
- * central has not acknowledged yet. */
+ * central has not acknowledged yet.  'paid' only when the principal is
+ * paid and no late fee can be due: none when every share was paid by the
+ * due date (the hall's own shares with their days, and what was paid
+ * elsewhere on the day the central gives, paid_elsewhere_on).  A bill
+ * whose principal is paid but a share came late is set 'partial' here and
+ * settled exactly by payment_bill_settle (settle_bills below). */
+#define LATE_POSSIBLE "(coalesce(els, '') > due OR EXISTS (SELECT 1 FROM bills x" \
+	" JOIN payment_alloc a ON a.bill_id = x.id JOIN payments p ON p.id = a.payment_id" \
+	" WHERE x.account_no = acc AND x.period = per AND p.status = 'ok'" \
+	" AND (a.late_fee_fen > 0 OR coalesce(p.paid_on, p.business_date) > due)))"
 static const char sql_bill_upsert[] =
 	"INSERT INTO bills(account_no, period, kwh, amount_fen, paid_fen, due_date,"
 	" status, created_at)"
 	" SELECT acc, per, kwh, amt, paid,"
-	"  due, CASE WHEN paid >= amt THEN 'paid' WHEN paid > 0 THEN 'partial'"
-	"  ELSE 'unpaid' END, cat"
+	"  due, CASE WHEN paid >= amt AND NOT " LATE_POSSIBLE " THEN 'paid'"
+	"  WHEN paid > 0 OR coalesce(efee, 0) > 0 THEN 'partial' ELSE 'unpaid' END, cat"
 	" FROM (SELECT j ->> '$.account_no' AS acc, j ->> '$.period' AS per,"
 	"  j ->> '$.kwh' AS kwh, j ->> '$.amount_fen' AS amt, j ->> '$.due_date' AS due,"
-	"  j ->> '$.created_at' AS cat,"
+	"  j ->> '$.created_at' AS cat, j ->> '$.paid_elsewhere_on' AS els,"
+	"  j ->> '$.fee_paid_elsewhere_fen' AS efee,"
 	"  min(j ->> '$.amount_fen', (j ->> '$.paid_fen') + coalesce((SELECT"
 	"   sum(l.principal_fen) FROM temp.sync_local l WHERE l.account_no ="
 	"   j ->> '$.account_no' AND l.period = j ->> '$.period'), 0)) AS paid"
@@ -571,6 +603,37 @@ static const char sql_bill_upsert[] =
 	" WHERE (kwh, amount_fen, paid_fen, due_date, status) IS NOT"
 	"  (excluded.kwh, excluded.amount_fen, excluded.paid_fen, excluded.due_date,"
 	"  excluded.status)";
+
+/* A pulled bill's money outside the hall counters, kept in bill_elsewhere
+ * (a row only while there is something to keep). */
+static const char sql_bill_elsewhere[] =
+	"INSERT INTO bill_elsewhere(bill_id, paid_on, fee_paid_fen, updated_at)"
+	" SELECT b.id, s.body ->> '$.paid_elsewhere_on',"
+	"  coalesce(s.body ->> '$.fee_paid_elsewhere_fen', 0), ?3"
+	" FROM temp.sync_in s JOIN bills b ON b.account_no = s.body ->> '$.account_no'"
+	"  AND b.period = s.body ->> '$.period'"
+	" WHERE s.n > ?1 AND s.n <= ?2 AND (s.body ->> '$.paid_elsewhere_on' IS NOT NULL"
+	"  OR coalesce(s.body ->> '$.fee_paid_elsewhere_fen', 0) <> 0"
+	"  OR EXISTS (SELECT 1 FROM bill_elsewhere e WHERE e.bill_id = b.id))"
+	" ON CONFLICT(bill_id) DO UPDATE SET paid_on = excluded.paid_on,"
+	"  fee_paid_fen = excluded.fee_paid_fen, updated_at = excluded.updated_at"
+	" WHERE (paid_on, fee_paid_fen) IS NOT (excluded.paid_on, excluded.fee_paid_fen)";
+
+/* The first pulled bill of (?1, ?2] whose outside money is not valid. */
+static const char sql_bill_check[] =
+	"SELECT s.body ->> '$.account_no', s.body ->> '$.period' FROM temp.sync_in s"
+	" WHERE s.n > ?1 AND s.n <= ?2 AND s.tbl = 'bills' AND ((s.body ->> '$.paid_elsewhere_on' IS NOT NULL"
+	"  AND coalesce(date(julianday(s.body ->> '$.paid_elsewhere_on')), '') IS NOT s.body ->> '$.paid_elsewhere_on')"
+	"  OR coalesce(s.body ->> '$.fee_paid_elsewhere_fen', 0) < 0"
+	"  OR typeof(coalesce(s.body ->> '$.fee_paid_elsewhere_fen', 0)) <> 'integer')"
+	" ORDER BY s.n LIMIT 1";
+
+/* Pulled bills of (?1, ?2] whose principal is paid but that are not
+ * 'paid': payment_bill_settle decides. */
+static const char sql_bill_unsettled[] =
+	"SELECT b.id FROM temp.sync_in s JOIN bills b ON b.account_no = s.body ->> '$.account_no'"
+	" AND b.period = s.body ->> '$.period'"
+	" WHERE s.n > ?1 AND s.n <= ?2 AND b.status <> 'paid' AND b.paid_fen >= b.amount_fen";
 
 /* Staff: the central's account if newer than the hall's (a password the
  * hall changed since stays); a pw_hash of "" (the central has none) keeps
@@ -640,42 +703,53 @@ static int exec(struct store *s, const char *sql, struct hall_err *err)
 }
 
 /* The hall's own money not yet acknowledged by the central, and customers
- * with contact edits the central has not got: recomputed inside each apply
- * transaction, so a payment taken meanwhile at a counter is counted. */
-static int refresh_local(struct store *s, int64_t acked, struct hall_err *err)
+ * with contact edits the central has not got, kept up to date inside each
+ * apply transaction so that a payment taken meanwhile at a counter is
+ * counted.  Incremental: each call reads only the journal entries after
+ * *upto (the first call: after the acknowledged cursor) and adds rows:
+ *   + the shares of each payment whose allocation entry is new;
+ *   - the shares of each payment whose reversal entry is new (the
+ *     reversal not acknowledged yet): this takes back both a payment the
+ *     central has not seen (its + row) and one the central has counted
+ *     already (its balances still hold it until the reversal is pushed).
+ * The apply statements sum the rows per account and period. */
+static int refresh_local(struct store *s, int64_t *upto, struct hall_err *err)
 {
-	int rc = exec(s, "DELETE FROM temp.sync_local; DELETE FROM temp.sync_pending", err);
-	if (rc != HALL_OK)
-		return rc;
-	sqlite3_stmt *st = store_stmt(s,
+	static const char *const sql[] = {
 		"INSERT INTO temp.sync_local(account_no, period, principal_fen, prepaid_fen)"
-		" SELECT p.account_no, b.period, sum(a.principal_fen), sum(a.prepaid_fen)"
+		" SELECT p.account_no, b.period, a.principal_fen, a.prepaid_fen"
 		" FROM journal j JOIN payment_alloc a ON a.payment_id = j.row_id"
 		" JOIN payments p ON p.id = a.payment_id"
 		" LEFT JOIN bills b ON b.id = a.bill_id"
-		" WHERE j.seq > ?1 AND j.epoch = ?2 AND j.tbl = 'payment_alloc'"
-		"  AND p.status = 'ok'"
-		" GROUP BY p.account_no, b.period", err);
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, acked);
-	sqlite3_bind_int64(st, 2, store_epoch(s));
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE)
-		return store_error(s, src, "同步", "syncing", err);
-	st = store_stmt(s,
+		" WHERE j.seq > ?1 AND j.epoch = ?2 AND j.tbl = 'payment_alloc'",
+		"INSERT INTO temp.sync_local(account_no, period, principal_fen, prepaid_fen)"
+		" SELECT p.account_no, b.period, -a.principal_fen, -a.prepaid_fen"
+		" FROM journal j JOIN payments p ON p.id = j.row_id"
+		" JOIN payment_alloc a ON a.payment_id = p.id"
+		" LEFT JOIN bills b ON b.id = a.bill_id"
+		" WHERE j.seq > ?1 AND j.epoch = ?2 AND j.tbl = 'payments' AND j.kind = 'payment.void'",
 		"INSERT OR IGNORE INTO temp.sync_pending(account_no)"
 		" SELECT json_extract(j.payload, '$.account_no') FROM journal j"
 		" WHERE j.seq > ?1 AND j.epoch = ?2 AND j.tbl = 'customers'"
-		"  AND j.kind NOT IN ('customer.create', 'customer.prepaid')", err);
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, acked);
-	sqlite3_bind_int64(st, 2, store_epoch(s));
-	src = sqlite3_step(st);
-	sqlite3_reset(st);
-	return src == SQLITE_DONE ? HALL_OK : store_error(s, src, "同步", "syncing", err);
+		"  AND j.kind NOT IN ('customer.create', 'customer.prepaid')",
+		"SELECT coalesce(max(seq), ?1) FROM journal WHERE seq > ?1 AND epoch = ?2",
+	};
+	int64_t top = *upto;
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *st = store_stmt(s, sql[i], err);
+		if (!st)
+			return err->code;
+		sqlite3_bind_int64(st, 1, *upto);
+		sqlite3_bind_int64(st, 2, store_epoch(s));
+		int src = sqlite3_step(st);
+		if (src == SQLITE_ROW)
+			top = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (src != SQLITE_DONE && src != SQLITE_ROW)
+			return store_error(s, src, "同步", "syncing", err);
+	}
+	*upto = top;
+	return HALL_OK;
 }
 
 static int run_json(struct store *s, const char *sql, const char *json,
@@ -722,6 +796,284 @@ static int apply_row(struct store *s, const char *tbl, const char *json,
 	return rc;
 }
 
+/* ------------------------------------------------ rules and calendar */
+
+/* Reference data the hall applies to the tables its modules read (the
+ * rest of ref_data is kept as it comes):
+ *   kind "calendar"       key YYYY, value the year as a calendar file
+ *                         (calendar.h): replaces the stored year
+ *   kind "rule:deadline"  key WO_KIND/SUBTYPE/CLOCK, value JSON
+ *                         {start_stage, stop_stage, pause_stages, amount,
+ *                         unit, note}: deadline_rules (worules.h)
+ *   kind "rule:change"    key TYPE/RULE/EFFECTIVE_FROM, value JSON
+ *                         {value (null: no limit), note}: change_rules
+ *   kind "rule:setting"   key the setting, value its text: work_settings
+ * Every row is checked as `hall calendar import` / `hall rules` check it;
+ * a bad one fails the whole pull before anything of it is applied. */
+static int split3(const char *key, char *a, size_t an, char *b, size_t bn,
+                  char *c, size_t cn)
+{
+	const char *p = strchr(key, '/');
+	const char *q = p ? strchr(p + 1, '/') : NULL;
+	if (!p || !q || strchr(q + 1, '/') || (size_t)(p - key) >= an ||
+	    (size_t)(q - p - 1) >= bn || strlen(q + 1) >= cn)
+		return -1;
+	snprintf(a, an, "%.*s", (int)(p - key), key);
+	snprintf(b, bn, "%.*s", (int)(q - p - 1), p + 1);
+	snprintf(c, cn, "%s", q + 1);
+	return 0;
+}
+
+static void json_text(sqlite3_stmt *st, int i, char *out, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	snprintf(out, n, "%s", t ? (const char *)t : "");
+}
+
+/* Apply one reference row to the module tables; *applied tells whether
+ * it was one the hall applies. */
+static int apply_ref(struct store *s, const char *kind, const char *key,
+                     const char *value, const char *updated_at, bool *applied,
+                     struct hall_err *err)
+{
+	*applied = true;
+	if (strcmp(kind, "calendar") == 0) {
+		struct cal_year *y = malloc(sizeof *y);
+		if (!y)
+			return hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+		char where[64];
+		snprintf(where, sizeof where, "calendar/%.20s", key);
+		int rc = calendar_parse(value, where, y, err);
+		char want[8];
+		if (rc == HALL_OK) {
+			snprintf(want, sizeof want, "%d", y->year);
+			if (strcmp(want, key) != 0)
+				rc = hall_err_set(err, HALL_EINVAL, NULL, "键 %s 与日历中的年份 %d 不符",
+				                  "the key %s is not the calendar's year %d", key, y->year);
+		}
+		if (rc == HALL_OK)
+			rc = calendar_apply_year(s, y, updated_at, err);
+		free(y);
+		return rc;
+	}
+	bool dl = strcmp(kind, "rule:deadline") == 0, ch = strcmp(kind, "rule:change") == 0;
+	if (strcmp(kind, "rule:setting") == 0)
+		return worules_setting_apply(s, key, value, updated_at, err);
+	if (!dl && !ch) {
+		*applied = false;
+		return HALL_OK;
+	}
+	sqlite3_stmt *st = store_stmt(s,
+		"SELECT json_valid(?1) AND json_type(?1) = 'object',"
+		" ?1 ->> '$.start_stage', ?1 ->> '$.stop_stage', ?1 ->> '$.pause_stages',"
+		" ?1 ->> '$.amount', json_type(?1, '$.amount'), ?1 ->> '$.unit', ?1 ->> '$.note',"
+		" ?1 ->> '$.value', json_type(?1, '$.value')", err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	int src = sqlite3_step(st);
+	if (src != SQLITE_ROW || !sqlite3_column_int(st, 0)) {
+		sqlite3_reset(st);
+		return src != SQLITE_ROW ? store_error(s, src, "同步", "syncing", err)
+		     : hall_err_set(err, HALL_EINVAL, NULL, "值不是 JSON 对象", "the value is not a JSON object");
+	}
+	int rc;
+	const char *amt_type = (const char *)sqlite3_column_text(st, 5);
+	const char *val_type = (const char *)sqlite3_column_text(st, 9);
+	if (dl) {
+		struct deadline_rule r;
+		memset(&r, 0, sizeof r);
+		if (split3(key, r.wo_kind, sizeof r.wo_kind, r.subtype, sizeof r.subtype,
+		           r.clock, sizeof r.clock) != 0) {
+			sqlite3_reset(st);
+			return hall_err_set(err, HALL_EINVAL, NULL, "键应为 工单类别/类型/时钟",
+			                    "the key must be WO_KIND/SUBTYPE/CLOCK");
+		}
+		json_text(st, 1, r.start_stage, sizeof r.start_stage);
+		json_text(st, 2, r.stop_stage, sizeof r.stop_stage);
+		json_text(st, 3, r.pause_stages, sizeof r.pause_stages);
+		r.amount = (int)sqlite3_column_int64(st, 4);
+		json_text(st, 6, r.unit, sizeof r.unit);
+		json_text(st, 7, r.note, sizeof r.note);
+		bool amount_ok = amt_type && strcmp(amt_type, "integer") == 0 &&
+		                 sqlite3_column_int64(st, 4) >= 0 && sqlite3_column_int64(st, 4) <= 3650;
+		sqlite3_reset(st);
+		if (!amount_ok)
+			return hall_err_set(err, HALL_EINVAL, "amount", "时限 amount 应为0至3650的整数",
+			                    "amount must be a whole number from 0 to 3650");
+		rc = worules_deadline_apply(s, &r, updated_at, err);
+	} else {
+		struct change_rule r;
+		memset(&r, 0, sizeof r);
+		if (split3(key, r.change_type, sizeof r.change_type, r.rule, sizeof r.rule,
+		           r.effective_from, sizeof r.effective_from) != 0) {
+			sqlite3_reset(st);
+			return hall_err_set(err, HALL_EINVAL, NULL, "键应为 变更类型/规则/施行日期",
+			                    "the key must be TYPE/RULE/EFFECTIVE_FROM");
+		}
+		r.has_value = val_type && strcmp(val_type, "null") != 0;
+		r.value = sqlite3_column_int64(st, 8);
+		json_text(st, 7, r.note, sizeof r.note);
+		bool value_ok = val_type && (strcmp(val_type, "null") == 0 || strcmp(val_type, "integer") == 0);
+		sqlite3_reset(st);
+		if (!value_ok)
+			return hall_err_set(err, HALL_EINVAL, "value", "规则值 value 应为整数，或 null 表示不限",
+			                    "value must be a whole number, or null for no limit");
+		rc = worules_change_apply(s, &r, updated_at, err);
+	}
+	return rc;
+}
+
+/* All staged ref_data rows in one write transaction: kept in ref_data and
+ * applied to the module tables; a bad row rolls it all back and the error
+ * names it.  When a rule or the calendar changed, meta sync_recompute = 1
+ * (open deadlines are computed again by recompute_deadlines). */
+static int apply_ref_data(struct store *s, struct sync_report *rep,
+                          struct hall_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT body FROM temp.sync_in WHERE tbl = 'ref_data' ORDER BY n", err);
+	if (!st)
+		return err->code;
+	int n = 0, cap = 0, src;
+	char **bodies = NULL;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **nb = realloc(bodies, (size_t)cap * sizeof *nb);
+			if (!nb)
+				break;
+			bodies = nb;
+		}
+		bodies[n++] = strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	int rc = src == SQLITE_DONE ? HALL_OK
+	       : src == SQLITE_ROW ? hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory")
+	       : store_error(s, src, "同步", "syncing", err);
+	if (rc == HALL_OK && n > 0)
+		rc = store_begin(s, err);
+	bool began = rc == HALL_OK && n > 0, recompute = false;
+	char now[21];
+	store_now_utc(now);
+	for (int i = 0; i < n && rc == HALL_OK; i++) {
+		if (!bodies[i]) {
+			rc = hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+			break;
+		}
+		int changed = 0;
+		if ((rc = run_json(s, sql_ref_upsert, bodies[i], now, &changed, err)) != HALL_OK || !changed)
+			continue;
+		rep->applied++;
+		st = store_stmt(s, "SELECT ?1 ->> '$.kind', ?1 ->> '$.key', ?1 ->> '$.value',"
+		                " coalesce(?1 ->> '$.updated_at', '')", err);
+		if (!st) {
+			rc = err->code;
+			break;
+		}
+		sqlite3_bind_text(st, 1, bodies[i], -1, SQLITE_STATIC);
+		if ((src = sqlite3_step(st)) != SQLITE_ROW) {
+			sqlite3_reset(st);
+			rc = store_error(s, src, "同步", "syncing", err);
+			break;
+		}
+		char *kind = strdup(sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+		char *key = strdup(sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+		char *value = strdup(sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "");
+		char at[32];
+		json_text(st, 3, at, sizeof at);
+		sqlite3_reset(st);
+		bool applied = false;
+		if (!kind || !key || !value)
+			rc = hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+		else if ((rc = apply_ref(s, kind, key, value, at[0] ? at : now, &applied, err)) != HALL_OK) {
+			char zh[HALL_ERR_TEXT], en[HALL_ERR_TEXT];
+			snprintf(zh, sizeof zh, "%s", err->zh);
+			snprintf(en, sizeof en, "%s", err->en);
+			rc = hall_err_set(err, HALL_EINVAL, NULL,
+				"中心库发来的参考数据 %s %s 有误：%s%.0s。本次下载未应用任何数据，请通知中心库管理员",
+				"the central sent a bad reference row %s %s: %.0s%s. Nothing of this pull was applied; "
+				"tell the central's administrator", kind, key, zh, en);
+		}
+		recompute = recompute || applied;
+		free(kind);
+		free(key);
+		free(value);
+	}
+	for (int i = 0; i < n; i++)
+		free(bodies[i]);
+	free(bodies);
+	if (rc == HALL_OK && recompute)
+		rc = store_meta_set(s, "sync_recompute", "1", err);
+	if (began) {
+		if (rc == HALL_OK)
+			rc = store_commit(s, err);
+		else
+			store_rollback(s);
+	}
+	return rc;
+}
+
+/* Open deadlines computed again after the central changed a rule or the
+ * calendar: in short transactions (at most hold ms each, then gap ms
+ * free); meta sync_recompute goes back to 0 with the last one, so a sync
+ * killed half-way does the rest next time (computing a deadline twice
+ * gives the same deadline). */
+static int recompute_deadlines(struct store *s, long hold, int gap,
+                               struct hall_err *err)
+{
+	char flag[8] = "";
+	store_meta_get(s, "sync_recompute", flag, sizeof flag);
+	if (strcmp(flag, "1") != 0)
+		return HALL_OK;
+	sqlite3_stmt *st = store_stmt(s,
+		"SELECT app_no FROM applications WHERE status = 'open'"
+		" UNION ALL SELECT change_no FROM changes WHERE status = 'open'"
+		" UNION ALL SELECT complaint_no FROM complaints WHERE status = 'open'", err);
+	if (!st)
+		return err->code;
+	int n = 0, cap = 0, src;
+	char (*num)[32] = NULL;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			char (*nn)[32] = realloc(num, sizeof *nn * (size_t)cap);
+			if (!nn)
+				break;
+			num = nn;
+		}
+		snprintf(num[n++], 32, "%s", (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	int rc = src == SQLITE_DONE ? HALL_OK
+	       : src == SQLITE_ROW ? hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory")
+	       : store_error(s, src, "读取工单", "reading work orders", err);
+	struct hall_calendar *cal = NULL;
+	if (rc == HALL_OK)
+		rc = calendar_load(s, &cal, err);
+	int i = 0;
+	while (rc == HALL_OK) {
+		if ((rc = store_begin(s, err)) != HALL_OK)
+			break;
+		long t0 = now_ms();
+		for (; i < n && rc == HALL_OK && now_ms() - t0 < hold / 2; i++) {
+			bool ch;
+			rc = workorder_recompute(s, cal, NULL, num[i], &ch, err);
+		}
+		if (rc == HALL_OK && i >= n)
+			rc = store_meta_set(s, "sync_recompute", "0", err);
+		if (rc == HALL_OK)
+			rc = store_commit(s, err);
+		else
+			store_rollback(s);
+		if (rc != HALL_OK || i >= n)
+			break;
+		sleep_ms(gap);
+	}
+	calendar_free(cal);
+	free(num);
+	return rc;
+}
+
 /* Run a set-based apply statement over staged rows (lo, hi]. */
 static int run_range(struct store *s, const char *sql, int64_t lo, int64_t hi,
                      const char *now, long *changed, struct hall_err *err)
@@ -740,8 +1092,82 @@ static int run_range(struct store *s, const char *sql, int64_t lo, int64_t hi,
 	return HALL_OK;
 }
 
+/* The staged bills (lo, hi]: checked, applied with their money outside
+ * the counters, and those whose principal is paid settled exactly (a late
+ * fee still owed keeps a bill 'partial'). */
+static int apply_bills_check(struct store *s, int64_t lo, int64_t hi,
+                             struct hall_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_bill_check, err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	int src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
+		char acc[64], per[32];
+		snprintf(acc, sizeof acc, "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+		snprintf(per, sizeof per, "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+		sqlite3_reset(st);
+		return hall_err_set(err, HALL_EINVAL, NULL,
+			"中心库发来的账单 %s %s 有误：营业厅外缴费日期（paid_elsewhere_on）应为 YYYY-MM-DD，"
+			"营业厅外已缴违约金（fee_paid_elsewhere_fen）应为不小于 0 的整数（分）。本次下载未应用，请通知中心库管理员",
+			"the central sent bill %s %s with bad outside-payment data: paid_elsewhere_on must be "
+			"YYYY-MM-DD and fee_paid_elsewhere_fen a whole number of fen >= 0. This pull was not applied; "
+			"tell the central's administrator", acc, per);
+	}
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE)
+		return store_error(s, src, "应用中心库数据", "applying central data", err);
+	return HALL_OK;
+}
+
+static int apply_bills(struct store *s, const struct late_fee_rules *rules,
+                       int64_t lo, int64_t hi, const char *now,
+                       struct sync_report *rep, struct hall_err *err)
+{
+	int src;
+	sqlite3_stmt *st;
+	long ignored = 0;
+	int rc = run_range(s, sql_bill_upsert, lo, hi, now, &rep->applied, err);
+	if (rc == HALL_OK)
+		rc = run_range(s, sql_bill_elsewhere, lo, hi, now, &ignored, err);
+	if (rc != HALL_OK)
+		return rc;
+	st = store_stmt(s, sql_bill_unsettled, err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	int64_t *ids = NULL;
+	int n = 0, cap = 0;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			int64_t *ni = realloc(ids, (size_t)cap * sizeof *ni);
+			if (!ni) {
+				src = SQLITE_NOMEM;
+				break;
+			}
+			ids = ni;
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE)
+		rc = src == SQLITE_NOMEM ? hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory")
+		   : store_error(s, src, "应用中心库数据", "applying central data", err);
+	for (int i = 0; i < n && rc == HALL_OK; i++) {
+		bool paid;
+		rc = payment_bill_settle(s, rules, ids[i], &paid, err);
+	}
+	free(ids);
+	return rc;
+}
+
 /* Apply the staged rows (lo, hi] of one table. */
-static int apply_range(struct store *s, const char *tbl, int64_t lo,
+static int apply_range(struct store *s, const struct late_fee_rules *rules,
+                       const char *tbl, int64_t lo,
                        int64_t hi, const char *now, bool initial,
                        struct sync_report *rep, struct hall_err *err)
 {
@@ -752,7 +1178,7 @@ static int apply_range(struct store *s, const char *tbl, int64_t lo,
 		return rc == HALL_OK ? run_range(s, sql_cust_upsert, lo, hi, now, &rep->applied, err) : rc;
 	}
 	if (strcmp(tbl, "bills") == 0)
-		return run_range(s, sql_bill_upsert, lo, hi, now, &rep->applied, err);
+		return apply_bills(s, rules, lo, hi, now, rep, err);
 	sqlite3_stmt *st = store_stmt(s,
 		"SELECT body FROM temp.sync_in WHERE n > ?1 AND n <= ?2 ORDER BY n", err);
 	if (!st)
@@ -805,6 +1231,7 @@ static int do_pull(struct store *s, const char *url,
 		"CREATE TEMP TABLE IF NOT EXISTS sync_in(n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, body TEXT NOT NULL);"
 		"CREATE TEMP TABLE IF NOT EXISTS sync_local(account_no TEXT, period TEXT,"
 		" principal_fen INTEGER, prepaid_fen INTEGER);"
+		"CREATE INDEX IF NOT EXISTS temp.sync_local_key ON sync_local(account_no, period);"
 		"CREATE TEMP TABLE IF NOT EXISTS sync_pending(account_no TEXT PRIMARY KEY);"
 		"DELETE FROM temp.sync_in;", err);
 	if (rc != HALL_OK)
@@ -828,11 +1255,20 @@ static int do_pull(struct store *s, const char *url,
 	trace("pull: received and staged", tp);
 	tp = now_ms();
 
+	/* Checked before anything is applied: a bad bill or reference row
+	 * from the central fails the pull with nothing of it applied. */
+	sqlite3_stmt *st;
+	if (apply_bills_check(s, 0, INT64_MAX, err) != HALL_OK)
+		return err->code == HALL_EINVAL ? SYNC_REJECTED : local_fail(err);
+	/* rules and calendar first, in one transaction of their own */
+	if ((rc = apply_ref_data(s, rep, err)) != HALL_OK)
+		return err->code == HALL_EINVAL ? SYNC_REJECTED : local_fail(err);
+
 	/* the staged rows per table, in the order the central sent them */
 	struct seg { char tbl[24]; int64_t lo, hi; } segs[8];
 	int nseg = 0;
-	sqlite3_stmt *st = store_stmt(s, "SELECT tbl, min(n) - 1, max(n) FROM temp.sync_in"
-	                              " GROUP BY tbl ORDER BY min(n)", err);
+	st = store_stmt(s, "SELECT tbl, min(n) - 1, max(n) FROM temp.sync_in"
+	                " WHERE tbl <> 'ref_data' GROUP BY tbl ORDER BY min(n)", err);
 	if (!st)
 		return local_fail(err);
 	while (nseg < 8 && sqlite3_step(st) == SQLITE_ROW) {
@@ -843,16 +1279,23 @@ static int do_pull(struct store *s, const char *url,
 	}
 	sqlite3_reset(st);
 
-	/* Apply in short write transactions: at most PULL_HOLD_MS, then
-	 * PULL_GAP_MS free.  SQLite's busy handler retries a waiting counter
-	 * 33, 53 and 78 ms after its first try; with holds (commit included)
-	 * under 53 ms and gaps of 25 ms the retry at 53 ms (or, if a hold
-	 * overruns, the one at 78 ms) falls in a gap, so no clerk waits
-	 * 100 ms.  The first pull into a hall that has no
-	 * customers yet (a new hall: no counter can serve anyone before it)
-	 * holds up to PULL_HOLD_FIRST_MS.  Pulled rows are the central's and
-	 * come back with the next pull if lost, so these commits need not
-	 * reach the disk one by one (synchronous NORMAL while applying). */
+	/* Apply in short write transactions, bounded by rows and by time:
+	 * steps of at most PULL_ROWS_MAX rows, sized from the rate of the
+	 * step before to about an eighth of PULL_HOLD_MS, and no new step
+	 * when the next one and the commit might not fit in PULL_HOLD_MS;
+	 * then PULL_GAP_MS free.  A counter waiting for the store polls every
+	 * millisecond or so (store.c busy_wait), so it gets in at the next
+	 * gap: its wait is one transaction of the sync at most (measured by
+	 * tests/bench_sync.sh, part "clerk").  The first pull into a hall that
+	 * has no customers yet (a new hall: no counter can serve anyone before
+	 * it) holds up to PULL_HOLD_FIRST_MS.  Each transaction is complete in
+	 * itself (the upserts are idempotent and keep old values once), so a
+	 * sync killed between two of them loses nothing and applies nothing
+	 * twice: the pull cursor moves only with the last one, and the next
+	 * run pulls and applies the rest again.  Pulled rows are the
+	 * central's and come back with the next pull if lost, so these
+	 * commits need not reach the disk one by one (synchronous NORMAL
+	 * while applying). */
 	bool initial = false;
 	st = store_stmt(s, "SELECT NOT EXISTS (SELECT 1 FROM customers)", err);
 	if (!st)
@@ -864,7 +1307,16 @@ static int do_pull(struct store *s, const char *url,
 	char now[21];
 	store_now_utc(now);
 	/* checkpoints in the gaps, not inside a commit that a clerk waits for */
+	struct late_fee_rules rules;
+	if (payment_rules_load(s, &rules, err) != HALL_OK)
+		return local_fail(err);
+	int64_t local_upto = acked;
+	if (exec(s, "DELETE FROM temp.sync_local; DELETE FROM temp.sync_pending", err) != HALL_OK) {
+		payment_rules_free(&rules);
+		return local_fail(err);
+	}
 	exec(s, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0", err);
+	char longest[200] = "";
 	long done = 0, k = 256, ntx = 0, held = 0, maxhold = 0, maxcommit = 0, lastcommit = 0;
 	int seg = 0;
 	int64_t pos = nseg ? segs[0].lo : 0;
@@ -874,15 +1326,24 @@ static int do_pull(struct store *s, const char *url,
 		if ((rc = store_begin(s, err)) != HALL_OK)
 			break;
 		long t0 = now_ms();
-		if ((rc = refresh_local(s, acked, err)) != HALL_OK)
+		if ((rc = refresh_local(s, &local_upto, err)) != HALL_OK)
 			goto fail;
+		long trefresh = now_ms() - t0, tstep = 0, nsteps = 0, srows = 0;
+		const char *stbl = "";
 		while (!finished) {
 			int64_t hi = pos + k < segs[seg].hi ? pos + k : segs[seg].hi;
 			int64_t lo0 = pos;
-			long c0 = now_ms();
-			if ((rc = apply_range(s, segs[seg].tbl, pos, hi, now, initial, rep, err)) != HALL_OK)
+			long long c0 = now_us();
+			if ((rc = apply_range(s, &rules, segs[seg].tbl, pos, hi, now, initial, rep, err)) != HALL_OK)
 				goto fail;
-			long d = now_ms() - c0;
+			long long dus = now_us() - c0;
+			long d = (long)(dus / 1000);
+			nsteps++;
+			if (d > tstep) {
+				tstep = d;
+				srows = (long)(hi - pos);
+				stbl = segs[seg].tbl;
+			}
 			done += (long)(hi - pos);
 			pos = hi;
 			if (pos >= segs[seg].hi) {
@@ -891,13 +1352,15 @@ static int do_pull(struct store *s, const char *url,
 				else
 					pos = segs[seg].lo;
 			}
-			/* size the next step at about a quarter of the hold from the
-			 * rate of this one */
+			/* size the next step at about an eighth of the hold from the
+			 * rate of this one (in microseconds: a quick step must not
+			 * look free), growing at most twofold a step */
 			long rows = (long)(hi - lo0);
 			if (rows > 0) {
-				long us = d * 1000 / rows;
-				k = hold * 1000 / 4 / (us > 0 ? us : 1);
-				k = k < 16 ? 16 : k > 16384 ? 16384 : k;
+				long long per = dus / rows;
+				long want = (long)(hold * 1000LL / 8 / (per > 0 ? per : 1));
+				k = want > 2 * rows ? 2 * rows : want;
+				k = k < 16 ? 16 : k > PULL_ROWS_MAX ? PULL_ROWS_MAX : k;
 			}
 			/* stop while the next step and the commit still fit */
 			if (now_ms() - t0 + 2 * d + lastcommit >= hold)
@@ -912,8 +1375,11 @@ static int do_pull(struct store *s, const char *url,
 			break;
 		ntx++;
 		held += now_ms() - t0;
-		if (now_ms() - t0 > maxhold)
+		if (now_ms() - t0 > maxhold) {
 			maxhold = now_ms() - t0;
+			snprintf(longest, sizeof longest, "refresh %ld ms, %ld steps, longest %ld ms (%ld rows of %s), commit %ld ms",
+			         trefresh, nsteps, tstep, srows, stbl, now_ms() - tc);
+		}
 		lastcommit = now_ms() - tc;
 		if (lastcommit > maxcommit)
 			maxcommit = lastcommit;
@@ -926,18 +1392,23 @@ static int do_pull(struct store *s, const char *url,
 		long left = PULL_GAP_MS - (now_ms() - tg);
 		sleep_ms(left > 5 ? (int)left : 5);
 	}
+	if (rc == HALL_OK)
+		rc = recompute_deadlines(s, hold, PULL_GAP_MS, err);
 	exec(s, "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000", err);
+	payment_rules_free(&rules);
 	if (rc != HALL_OK)
 		return local_fail(err);
 	trace("pull: applied", tp);
 	if (getenv("HALL_SYNC_TRACE"))
 		fprintf(stderr, "sync: %ld rows in %ld transactions, %ld ms holding the store"
-		        " (longest %ld ms, longest commit %ld ms)\n", done, ntx, held, maxhold, maxcommit);
+		        " (longest %ld ms, longest commit %ld ms)\nsync: the longest: %s\n",
+		        done, ntx, held, maxhold, maxcommit, longest);
 	exec(s, "DELETE FROM temp.sync_in; PRAGMA main.cache_size = -2000; PRAGMA temp.cache_size = -2000", err);
 	return SYNC_OK;
 fail:
 	store_rollback(s);
 	exec(s, "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000", NULL);
+	payment_rules_free(&rules);
 	return local_fail(err);
 }
 
@@ -992,6 +1463,13 @@ int sync_run(struct store *s, const char *url, const struct sync_options *o,
 		rc = ops->acked(be, store_hall_code(s), store_epoch(s), &acked, err);
 	if (rc == SYNC_OK && o->pull)
 		rc = do_pull(s, url, ops, be, o, acked, rep, err);
+	/* what the pull journaled here (deadlines computed again after the
+	 * central changed a rule or the calendar) goes out at once */
+	if (rc == SYNC_OK && o->push && o->pull) {
+		long lost = rep->lost_at_central;
+		rc = do_push(s, ops, be, o, rep, &acked, err);
+		rep->lost_at_central = lost;
+	}
 	if (be)
 		ops->close(be);
 	rep->fail = rc;

@@ -43,6 +43,11 @@ struct sync_be;
 
 struct sync_be_ops {
 	const char *scheme;
+	/* journal entries per push batch by default: SQLite 2000 (a batch
+	 * holds the central's one writer lock, other halls wait), PostgreSQL
+	 * 10000 (halls do not wait for one another; fewer, bigger calls of
+	 * hall_push keep the push within 3x of COPY) */
+	int batch;
 	/* Connect; SYNC_UNREACHABLE when the central cannot be reached,
 	 * SYNC_AUTH for wrong credentials. */
 	int (*open)(const char *url, struct sync_be **out, struct hall_err *err);

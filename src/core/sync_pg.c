@@ -828,6 +828,7 @@ static int pg_verify(struct sync_be *b, const char *hall, sync_fig_fn fn,
 
 const struct sync_be_ops sync_pg_ops = {
 	.scheme = "postgresql",
+	.batch = 10000,
 	.open = pg_open,
 	.close = pg_close,
 	.init = pg_init,

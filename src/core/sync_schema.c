@@ -119,6 +119,15 @@ int sync_schema_tables(struct sync_tab **tabs, int *n, struct hall_err *err)
 			snprintf(x->cols[x->ncols].name, sizeof x->cols[0].name, "bill_period");
 			snprintf(x->cols[x->ncols++].type, sizeof x->cols[0].type, "TEXT");
 		}
+		/* what the central knows of a bill's money outside the hall
+		 * counters (billing, online): the hall keeps it in
+		 * bill_elsewhere (schema v2) */
+		if (strcmp(name, "bills") == 0 && x->ncols + 2 <= SYNC_MAX_COLS) {
+			snprintf(x->cols[x->ncols].name, sizeof x->cols[0].name, "paid_elsewhere_on");
+			snprintf(x->cols[x->ncols++].type, sizeof x->cols[0].type, "TEXT");
+			snprintf(x->cols[x->ncols].name, sizeof x->cols[0].name, "fee_paid_elsewhere_fen");
+			snprintf(x->cols[x->ncols++].type, sizeof x->cols[0].type, "INTEGER");
+		}
 		const char *key = owned_key(name);
 		if (key) {
 			x->kind = SYNC_TAB_OWNED;

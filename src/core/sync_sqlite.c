@@ -1110,6 +1110,7 @@ static int sq_verify(struct sync_be *b, const char *hall, sync_fig_fn fn,
 
 const struct sync_be_ops sync_sqlite_ops = {
 	.scheme = "sqlite",
+	.batch = 2000,
 	.open = sq_open,
 	.close = sq_close,
 	.init = sq_init,

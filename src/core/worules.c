@@ -309,6 +309,42 @@ fail:
 	return rc;
 }
 
+int worules_deadline_apply(struct store *s, const struct deadline_rule *r,
+                           const char *updated_at, struct hall_err *err)
+{
+	if (!r->start_stage[0] || !r->stop_stage[0])
+		return hall_err_set(err, HALL_EINVAL, "start",
+			"时限规则须给出开始和结束环节", "a deadline rule needs its start and stop stages");
+	int rc = check_rule(r, err);
+	if (rc != HALL_OK)
+		return rc;
+	sqlite3_stmt *st = store_stmt(s,
+		"INSERT INTO deadline_rules(wo_kind, subtype, clock, start_stage, stop_stage,"
+		" pause_stages, amount, unit, note, staff_id, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10)"
+		" ON CONFLICT(wo_kind, subtype, clock) DO UPDATE SET"
+		" start_stage = excluded.start_stage, stop_stage = excluded.stop_stage,"
+		" pause_stages = excluded.pause_stages, amount = excluded.amount,"
+		" unit = excluded.unit, note = excluded.note, staff_id = NULL,"
+		" updated_at = excluded.updated_at", err);
+	if (!st)
+		return stmt_code(err);
+	sqlite3_bind_text(st, 1, r->wo_kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->subtype, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->clock, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->start_stage, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->stop_stage, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->pause_stages, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, r->amount);
+	sqlite3_bind_text(st, 8, r->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, r->note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, updated_at, -1, SQLITE_STATIC);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	return src == SQLITE_DONE ? HALL_OK
+		: store_error(s, src, "保存时限规则", "saving the deadline rule", err);
+}
+
 /* -------------------------------------------------------- change rules */
 
 static const char *const change_rule_keys[] = { "min_days", "min_months",
@@ -346,12 +382,8 @@ int worules_change_list(struct store *s,
 		: store_error(s, rc, "读取变更规则", "reading the change rules", err);
 }
 
-int worules_change_set(struct store *s, const struct hall_actor *actor,
-                       const struct change_rule *r, struct hall_err *err)
+static int check_change_rule(const struct change_rule *r, struct hall_err *err)
 {
-	int rc = auth_require(actor, ROLE_ADMIN, "修改变更规则", "change the business-change rules", err);
-	if (rc != HALL_OK)
-		return rc;
 	int32_t day;
 	if (!in_list(change_types, r->change_type))
 		return hall_err_set(err, HALL_EINVAL, "change_type",
@@ -370,6 +402,44 @@ int worules_change_set(struct store *s, const struct hall_actor *actor,
 	if (utf8_chars(r->note) > 200 || utf8_has_control(r->note, false))
 		return hall_err_set(err, HALL_EINVAL, "note", "说明最多200字，不含控制字符",
 		                    "note: at most 200 characters, no control characters");
+	return HALL_OK;
+}
+
+int worules_change_apply(struct store *s, const struct change_rule *r,
+                         const char *updated_at, struct hall_err *err)
+{
+	int rc = check_change_rule(r, err);
+	if (rc != HALL_OK)
+		return rc;
+	sqlite3_stmt *st = store_stmt(s,
+		"INSERT INTO change_rules(change_type, rule, effective_from, value, note,"
+		" staff_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)"
+		" ON CONFLICT(change_type, rule, effective_from) DO UPDATE SET"
+		" value = excluded.value, note = excluded.note, staff_id = NULL,"
+		" updated_at = excluded.updated_at", err);
+	if (!st)
+		return stmt_code(err);
+	sqlite3_bind_text(st, 1, r->change_type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->effective_from, -1, SQLITE_STATIC);
+	if (r->has_value)
+		sqlite3_bind_int64(st, 4, r->value);
+	sqlite3_bind_text(st, 5, r->note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, updated_at, -1, SQLITE_STATIC);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	return src == SQLITE_DONE ? HALL_OK
+		: store_error(s, src, "保存变更规则", "saving the change rule", err);
+}
+
+int worules_change_set(struct store *s, const struct hall_actor *actor,
+                       const struct change_rule *r, struct hall_err *err)
+{
+	int rc = auth_require(actor, ROLE_ADMIN, "修改变更规则", "change the business-change rules", err);
+	if (rc != HALL_OK)
+		return rc;
+	if ((rc = check_change_rule(r, err)) != HALL_OK)
+		return rc;
 	if ((rc = store_begin(s, err)) != HALL_OK)
 		return rc;
 	char now[21];
@@ -860,6 +930,66 @@ int worules_repeat_window_days(struct store *s)
 	return *v && !*end && n >= 1 && n <= 365 ? (int)n : 30;
 }
 
+static int check_setting(const char *key, const char *value, struct hall_err *err)
+{
+	if (!strcmp(key, "work_window")) {
+		struct cal_window w[CAL_MAX_WINDOWS];
+		int n;
+		return cal_window_parse(value, w, &n, err);
+	}
+	if (!strcmp(key, "repeat_window_days")) {
+		char *end;
+		long n = strtol(value, &end, 10);
+		if (!*value || *end || n < 1 || n > 365)
+			return hall_err_set(err, HALL_EINVAL, key,
+				"重复投诉窗口：应为1至365天", "repeat-complaint window: 1 to 365 days");
+		return HALL_OK;
+	}
+	if (!strcmp(key, "lockout_failures")) {
+		char *end;
+		long n = strtol(value, &end, 10);
+		if (!*value || *end || n < AUTH_LOCKOUT_FAILURES_MIN || n > AUTH_LOCKOUT_FAILURES_MAX)
+			return hall_err_set(err, HALL_EINVAL, key,
+				"锁定前允许的密码错误次数：应为%d至%d", "wrong passwords before a lockout: %d to %d",
+				AUTH_LOCKOUT_FAILURES_MIN, AUTH_LOCKOUT_FAILURES_MAX);
+		return HALL_OK;
+	}
+	if (!strcmp(key, "lockout_minutes")) {
+		char *end;
+		long n = strtol(value, &end, 10);
+		if (!*value || *end || n < 1 || n > AUTH_LOCKOUT_MINUTES_MAX)
+			return hall_err_set(err, HALL_EINVAL, key,
+				"锁定时长：应为1至%d分钟", "lockout length: 1 to %d minutes",
+				AUTH_LOCKOUT_MINUTES_MAX);
+		return HALL_OK;
+	}
+	return hall_err_set(err, HALL_EINVAL, "key",
+		"没有设置项“%s”（可设：work_window 工作时段，repeat_window_days 重复投诉窗口天数，"
+		"lockout_failures 锁定前允许的密码错误次数，lockout_minutes 锁定分钟数）",
+		"no setting \"%s\" (work_window, repeat_window_days, lockout_failures, lockout_minutes)", key);
+}
+
+int worules_setting_apply(struct store *s, const char *key, const char *value,
+                          const char *updated_at, struct hall_err *err)
+{
+	int rc = check_setting(key, value, err);
+	if (rc != HALL_OK)
+		return rc;
+	sqlite3_stmt *st = store_stmt(s,
+		"INSERT INTO work_settings(key, value, staff_id, updated_at) VALUES (?1, ?2, NULL, ?3)"
+		" ON CONFLICT(key) DO UPDATE SET value = excluded.value, staff_id = NULL,"
+		" updated_at = excluded.updated_at", err);
+	if (!st)
+		return stmt_code(err);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, updated_at, -1, SQLITE_STATIC);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	return src == SQLITE_DONE ? HALL_OK
+		: store_error(s, src, "保存设置", "saving the setting", err);
+}
+
 int worules_setting_set(struct store *s, const struct hall_actor *actor,
                         const char *key, const char *value, int *recomputed,
                         struct hall_err *err)
@@ -870,37 +1000,8 @@ int worules_setting_set(struct store *s, const struct hall_actor *actor,
 	if (rc != HALL_OK)
 		return rc;
 	bool window = !strcmp(key, "work_window");
-	if (window) {
-		struct cal_window w[CAL_MAX_WINDOWS];
-		int n;
-		if ((rc = cal_window_parse(value, w, &n, err)) != HALL_OK)
-			return rc;
-	} else if (!strcmp(key, "repeat_window_days")) {
-		char *end;
-		long n = strtol(value, &end, 10);
-		if (!*value || *end || n < 1 || n > 365)
-			return hall_err_set(err, HALL_EINVAL, key,
-				"重复投诉窗口：应为1至365天", "repeat-complaint window: 1 to 365 days");
-	} else if (!strcmp(key, "lockout_failures")) {
-		char *end;
-		long n = strtol(value, &end, 10);
-		if (!*value || *end || n < AUTH_LOCKOUT_FAILURES_MIN || n > AUTH_LOCKOUT_FAILURES_MAX)
-			return hall_err_set(err, HALL_EINVAL, key,
-				"锁定前允许的密码错误次数：应为%d至%d", "wrong passwords before a lockout: %d to %d",
-				AUTH_LOCKOUT_FAILURES_MIN, AUTH_LOCKOUT_FAILURES_MAX);
-	} else if (!strcmp(key, "lockout_minutes")) {
-		char *end;
-		long n = strtol(value, &end, 10);
-		if (!*value || *end || n < 1 || n > AUTH_LOCKOUT_MINUTES_MAX)
-			return hall_err_set(err, HALL_EINVAL, key,
-				"锁定时长：应为1至%d分钟", "lockout length: 1 to %d minutes",
-				AUTH_LOCKOUT_MINUTES_MAX);
-	} else {
-		return hall_err_set(err, HALL_EINVAL, "key",
-			"没有设置项“%s”（可设：work_window 工作时段，repeat_window_days 重复投诉窗口天数，"
-			"lockout_failures 锁定前允许的密码错误次数，lockout_minutes 锁定分钟数）",
-			"no setting \"%s\" (work_window, repeat_window_days, lockout_failures, lockout_minutes)", key);
-	}
+	if ((rc = check_setting(key, value, err)) != HALL_OK)
+		return rc;
 	if ((rc = store_begin(s, err)) != HALL_OK)
 		return rc;
 	char now[21];
