@@ -98,10 +98,12 @@ printf '#!/bin/sh\nenv >"$HOME/child-env"\ncat >/dev/null\n' >"$base/penv" && ch
 check "reprint through a print command" 0 as_clerk HALL_PASSWORD=demo1234 HALL_PRINT_COMMAND="$base/penv" \
 	HALL_RECEIPTS="$base/home/spool" SQLITE_TMPDIR=/tmp/x TMPDIR=/tmp/y MALLOC_PERTURB_=7 GCONV_PATH=/tmp/g \
 	LOCPATH=/tmp/l NLSPATH=/tmp/n HALL_BUSY_TIMEOUT_MS=1 DEMO_SQL=x HALL_NOW=2020-01-01T00:00:00Z \
+	PGHOSTADDR=192.0.2.1 PGSSLMODE=disable PGSERVICEFILE=/tmp/s \
 	"$H" reprint "$r2" --db "$db" --user 1001
 if [ -s "$base/home/child-env" ]; then
 	ok "the print command ran"
-	for v in SQLITE_TMPDIR TMPDIR MALLOC_PERTURB_ GCONV_PATH LOCPATH NLSPATH HALL_BUSY_TIMEOUT_MS DEMO_SQL HALL_NOW; do
+	for v in SQLITE_TMPDIR TMPDIR MALLOC_PERTURB_ GCONV_PATH LOCPATH NLSPATH HALL_BUSY_TIMEOUT_MS DEMO_SQL HALL_NOW \
+	         PGHOSTADDR PGSSLMODE PGSERVICEFILE; do
 		grep -q "^$v=" "$base/home/child-env" && nok "setgid: $v removed" "$(grep "^$v=" "$base/home/child-env")" || ok "setgid: $v removed"
 	done
 	has "setgid: the rest kept (HOME)" "$base/home/child-env" "HOME=$base/home"

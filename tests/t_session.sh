@@ -10,7 +10,9 @@ export HALL_DB="$db" XDG_RUNTIME_DIR="$T/run" TZ=CST-8 HALL_NOW=2026-12-04T02:00
 unset HALL_PASSWORD HALL_APPROVER_PASSWORD HALL_NEW_PASSWORD
 check "demo hall" 0 hall demo --customers 200 --seed 1
 acct=$(sq "$db" "SELECT account_no FROM customers WHERE status = 'normal' ORDER BY account_no LIMIT 1")
-pay() { hall submit payment --user 1001 account_no="$acct" amount=1.00 method=cash </dev/null; }
+# setsid: no controlling terminal, so hall cannot ask for a password even
+# when the suite runs in one
+pay() { setsid -w "$HALL_BIN" submit payment --user 1001 account_no="$acct" amount=1.00 method=cash </dev/null; }
 
 check "no session, no terminal: refused" 4 pay
 has "no session: the message names hall login" "$T/err" "hall login"
@@ -35,13 +37,24 @@ eq "session: the payment is the clerk's" "$(sq "$db" "SELECT staff_id FROM payme
 check "session: a second command too" 0 pay
 eq "audit: session opened" "$(sq "$db" "SELECT count(*) FROM audit WHERE kind = 'session.open' AND staff_id = '1001'")" 1
 eq "audit: each use recorded" "$(sq "$db" "SELECT count(*) FROM audit WHERE kind = 'login.session' AND staff_id = '1001'")" 2
-check "session: another staff id is not logged in by it" 4 hall submit payment --user 1002 account_no="$acct" amount=1.00 method=cash </dev/null
+# 1001's token under 1002's name is no session of 1002's
+cp "$f" "$(echo "$f" | sed 's/-1001$/-1002/')"
+check "session: another staff id is not logged in by it" 4 setsid -w "$HALL_BIN" submit payment --user 1002 account_no="$acct" amount=1.00 method=cash </dev/null
+has "  refused as a session" "$T/err" "1002 的会话"
+rm -f "$(echo "$f" | sed 's/-1001$/-1002/')"
+
+# changing a password or managing users always takes the password
+HALL_NEW_PASSWORD=stolen-pw1 check "session: no password change by session" 4 setsid -w "$HALL_BIN" user passwd 1001 --user 1001 </dev/null
+has "  asks for the password" "$T/err" "需要密码"
+HALL_PASSWORD=demo1234 check "an administrator gets no session" 4 hall login --user 0001
+has "  saying why" "$T/err" "系统管理员不开会话"
 
 # an approver always types their own password, even with a session of their own
 HALL_PASSWORD=demo1234 check "manager login" 0 hall login --user 9001
-check "reverse: the approver's session does not approve" 4 hall reverse --user 1001 --approver 9001 "$r" reason=收错 </dev/null
+check "reverse: the approver's session does not approve" 4 setsid -w "$HALL_BIN" reverse --user 1001 --approver 9001 "$r" reason=收错 </dev/null
+has "  asks for the approver's password" "$T/err" "HALL_APPROVER_PASSWORD"
 eq "reverse: nothing reversed" "$(sq "$db" "SELECT count(*) FROM reversals")" 0
-HALL_APPROVER_PASSWORD=demo1234 check "reverse: with the approver's password" 0 hall reverse --user 1001 --approver 9001 "$r" reason=收错 </dev/null
+HALL_APPROVER_PASSWORD=demo1234 check "reverse: with the approver's password" 0 setsid -w "$HALL_BIN" reverse --user 1001 --approver 9001 "$r" reason=收错 </dev/null
 
 # a file others can read is not used
 chmod 644 "$f"

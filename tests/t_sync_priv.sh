@@ -62,3 +62,11 @@ check "a second sync from the setgid hall exits 15" 15 as_clerk_ns "$base/hall" 
 has "saying another runs" "$T/err" "another sync"
 kill "$lp" 2>/dev/null; wait "$lp" 2>/dev/null
 eq "the clerk's folder holds no file of the hall group" "$(find "$base/home" -group $G | wc -l)" 0
+
+# a PostgreSQL central is never reached through the setgid elevation: libpq
+# would read the clerk's own ~/.postgresql (TLS roots, keys, .pgpass)
+printf 'central = postgresql://192.0.2.1/hall?connect_timeout=1\nforms = %s/forms\n' "$base" >"$base/etc/upper/hall/hall.conf"
+mkdir -p "$base/home/.postgresql" && chown -R 65534:65534 "$base/home/.postgresql"
+check "setgid: a PostgreSQL central is refused" 4 as_clerk_ns "$base/hall" sync --db "$db"
+has "  saying the hall account syncs it" "$T/err" "hall account"
+check "setgid: and its central init too" 4 as_clerk_ns "$base/hall" central init --db "$db"

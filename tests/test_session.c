@@ -162,25 +162,69 @@ static void test_refusals(void **state)
 	bad[10] = bad[10] == 'a' ? 'b' : 'a';
 	expect_refused(s, bad, 1000, "does not exist");
 	expect_refused(s, "abc", 1000, "not valid");
+	expect_refused(s, token, 1001, "the session of staff id 1001 belongs");
 	expect_refused(s, token, 1001, "another Unix user");
 
 	setenv("HALL_NOW", "2026-03-02T02:00:00Z", 1);
 	expect_refused(s, token, 1000, "expired");
 	setenv("HALL_NOW", "2026-03-02T01:30:00Z", 1);
 
-	exec(s, "UPDATE staff SET locked_until = '2026-03-02T01:45:00Z' WHERE id = '1001'");
-	expect_refused(s, token, 1000, "locked");
-	exec(s, "UPDATE staff SET locked_until = NULL, must_change = 1 WHERE id = '1001'");
+	exec(s, "UPDATE staff SET must_change = 1 WHERE id = '1001'");
 	expect_refused(s, token, 1000, "password change");
-	exec(s, "UPDATE staff SET must_change = 0, active = 0 WHERE id = '1001'");
-	assert_int_equal(auth_session_check(s, "1001", token, 1000, &u, &e), HALL_EAUTH);
-	exec(s, "UPDATE staff SET active = 1 WHERE id = '1001'");
+	exec(s, "UPDATE staff SET must_change = 0 WHERE id = '1001'");
 	assert_int_equal(auth_session_check(s, "1001", token, 1000, &u, &e), HALL_OK);
 
 	/* an administrator's reset ends it */
 	assert_int_equal(auth_user_passwd(s, &admin, "1001", "new-pass-1", &e), HALL_OK);
 	exec(s, "UPDATE staff SET must_change = 0");
 	expect_refused(s, token, 1000, "password changed");
+	/* every refusal is a failed login in the audit log, naming why */
+	assert_int_equal(one_int(s, "SELECT count(*) FROM audit WHERE kind = 'login.fail'"
+	                            " AND detail LIKE 'session: %'"), 8);
+	assert_int_equal(one_int(s, "SELECT count(*) FROM audit WHERE kind = 'login.fail'"
+	                            " AND detail LIKE 'session: belongs to another Unix user%'"), 2);
+	store_close(s);
+}
+
+/* A lock (someone guessing) and a deactivation end the session for good:
+ * unlocking or reactivating does not bring it back. */
+static void test_lock_and_deactivation_end_it(void **state)
+{
+	(void)state;
+	struct store *s = fresh();
+	char token[AUTH_TOKEN_LEN + 1];
+	open_session(s, 60, token);
+	exec(s, "UPDATE staff SET locked_until = '2026-03-02T01:45:00Z' WHERE id = '1001'");
+	exec(s, "UPDATE staff SET locked_until = NULL WHERE id = '1001'");
+	expect_refused(s, token, 1000, "has ended");
+
+	open_session(s, 60, token);
+	exec(s, "UPDATE staff SET active = 0 WHERE id = '1001'");
+	exec(s, "UPDATE staff SET active = 1 WHERE id = '1001'");
+	expect_refused(s, token, 1000, "has ended");
+
+	/* a wrong password that does not lock leaves it alone, even with a
+	 * stale lock time from long ago still in the row */
+	open_session(s, 60, token);
+	exec(s, "UPDATE staff SET locked_until = '2026-01-01T00:00:00Z' WHERE id = '1001'");
+	open_session(s, 60, token);
+	struct hall_err e;
+	struct hall_user u;
+	assert_int_equal(auth_login(s, "1001", "wrong-pass", &u, &e), HALL_EAUTH);
+	assert_int_equal(auth_session_check(s, "1001", token, 1000, &u, &e), HALL_OK);
+	store_close(s);
+}
+
+/* A restored store (new epoch) keeps no session of the day of the backup. */
+static void test_new_epoch_ends_sessions(void **state)
+{
+	(void)state;
+	struct store *s = fresh();
+	char token[AUTH_TOKEN_LEN + 1];
+	open_session(s, 60, token);
+	struct hall_err e;
+	assert_int_equal(store_new_epoch(s, NULL, &e), HALL_OK);
+	expect_refused(s, token, 1000, "has ended");
 	store_close(s);
 }
 
@@ -191,11 +235,27 @@ static void test_logout_ends_it(void **state)
 	char token[AUTH_TOKEN_LEN + 1];
 	open_session(s, 60, token);
 	struct hall_err e;
-	assert_int_equal(auth_session_close(s, &clerk, token, &e), HALL_OK);
+	bool ended = true;
+	/* another Unix user holding a copy cannot end it either */
+	assert_int_equal(auth_session_close(s, "1001", token, 1001, &ended, &e), HALL_OK);
+	assert_false(ended);
+	struct hall_user u;
+	assert_int_equal(auth_session_check(s, "1001", token, 1000, &u, &e), HALL_OK);
+	/* ended whatever the account's state: here, locked */
+	exec(s, "UPDATE staff SET failed_logins = 9 WHERE id = '1001'");
+	assert_int_equal(auth_session_close(s, "1001", token, 1000, &ended, &e), HALL_OK);
+	assert_true(ended);
 	expect_refused(s, token, 1000, "ended");
 	assert_int_equal(one_int(s, "SELECT count(*) FROM audit WHERE kind = 'logout'"), 1);
-	/* closing again is no error and records nothing more */
-	assert_int_equal(auth_session_close(s, &clerk, token, &e), HALL_OK);
+	/* closing again, or an unknown token, is no error and records nothing */
+	assert_int_equal(auth_session_close(s, "1001", token, 1000, &ended, &e), HALL_OK);
+	assert_false(ended);
+	char other[AUTH_TOKEN_LEN + 1];
+	memset(other, 'a', AUTH_TOKEN_LEN);
+	other[AUTH_TOKEN_LEN] = '\0';
+	assert_int_equal(auth_session_close(s, "1001", other, 1000, &ended, &e), HALL_OK);
+	assert_false(ended);
+	assert_int_equal(one_int(s, "SELECT count(*) FROM audit WHERE kind = 'logout'"), 1);
 	store_close(s);
 }
 
@@ -205,7 +265,9 @@ static void test_open_rules(void **state)
 	struct store *s = fresh();
 	char token[AUTH_TOKEN_LEN + 1];
 	struct hall_err e;
-	actor_of(&clerk, "1001", ROLE_CLERK);
+	struct hall_user u;
+	assert_int_equal(auth_login(s, "1001", "demo1234", &u, &e), HALL_OK);
+	clerk.user = u;
 	assert_int_equal(auth_session_open(s, &clerk, 1000, 0, token, &e), HALL_EINVAL);
 	assert_string_equal(e.field, "minutes");
 	assert_int_equal(auth_session_open(s, &clerk, 1000, AUTH_SESSION_MAX_MINUTES + 1, token, &e), HALL_EINVAL);
@@ -213,13 +275,38 @@ static void test_open_rules(void **state)
 	assert_int_equal(auth_session_open(s, &clerk, 1000, 60, token, &e), HALL_EAUTH);
 	assert_non_null(strstr(e.en, "must change"));
 	assert_string_equal(token, "");
-	assert_int_equal(one_int(s, "SELECT count(*) FROM sessions"), 0);
-	/* sessions past their end are cleared when a new one opens */
 	clerk.user.must_change = false;
+	/* an actor that did not come from a password check */
+	struct hall_actor bare;
+	actor_of(&bare, "1001", ROLE_CLERK);
+	assert_int_equal(auth_session_open(s, &bare, 1000, 60, token, &e), HALL_EAUTH);
+	/* no sessions for administrators */
+	struct hall_user au;
+	assert_int_equal(auth_login(s, "0001", "demo1234", &au, &e), HALL_OK);
+	admin.user = au;
+	assert_int_equal(auth_session_open(s, &admin, 1000, 60, token, &e), HALL_EPERM);
+	/* a password changed between the check and the opening */
+	assert_int_equal(auth_user_passwd(s, &admin, "1001", "new-pass-2", &e), HALL_OK);
+	exec(s, "UPDATE staff SET must_change = 0");
+	assert_int_equal(auth_session_open(s, &clerk, 1000, 60, token, &e), HALL_EAUTH);
+	assert_non_null(strstr(e.en, "just been changed"));
+	assert_int_equal(one_int(s, "SELECT count(*) FROM sessions"), 0);
+	assert_int_equal(auth_login(s, "1001", "new-pass-2", &u, &e), HALL_OK);
+	clerk.user = u;
+	/* sessions past their end are cleared when a new one opens */
 	assert_int_equal(auth_session_open(s, &clerk, 1000, 1, token, &e), HALL_OK);
 	setenv("HALL_NOW", "2026-03-02T03:00:00Z", 1);
 	assert_int_equal(auth_session_open(s, &clerk, 1000, 1, token, &e), HALL_OK);
 	assert_int_equal(one_int(s, "SELECT count(*) FROM sessions"), 1);
+	/* a new login ends the earlier session of the same Unix user, not
+	 * another Unix user's */
+	char first[AUTH_TOKEN_LEN + 1], other_uid[AUTH_TOKEN_LEN + 1];
+	memcpy(first, token, sizeof first);
+	assert_int_equal(auth_session_open(s, &clerk, 2000, 60, other_uid, &e), HALL_OK);
+	assert_int_equal(auth_session_open(s, &clerk, 1000, 60, token, &e), HALL_OK);
+	expect_refused(s, first, 1000, "has ended");
+	assert_int_equal(auth_session_check(s, "1001", other_uid, 2000, &u, &e), HALL_OK);
+	assert_int_equal(auth_session_check(s, "1001", token, 1000, &u, &e), HALL_OK);
 	store_close(s);
 }
 
@@ -230,6 +317,8 @@ int main(void)
 		cmocka_unit_test_setup(test_valid_session_logs_in, each),
 		cmocka_unit_test_setup(test_refusals, each),
 		cmocka_unit_test_setup(test_logout_ends_it, each),
+		cmocka_unit_test_setup(test_lock_and_deactivation_end_it, each),
+		cmocka_unit_test_setup(test_new_epoch_ends_sessions, each),
 		cmocka_unit_test_setup(test_open_rules, each),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

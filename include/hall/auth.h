@@ -34,6 +34,8 @@ struct hall_user {
 	enum hall_role role;
 	bool active;
 	bool must_change;           /* forced change at next login */
+	char pw_tag[17];            /* auth_login: a tag of the password hash
+	                             * it checked ("" otherwise) */
 };
 
 /* The person at the counter: who, in which role, at which counter. */
@@ -98,9 +100,12 @@ int auth_user_list(struct store *s,
 #define AUTH_SESSION_MINUTES 480        /* default: one shift */
 #define AUTH_SESSION_MAX_MINUTES 720
 
-/* Open a session for actor (just logged in with auth_login) issued to
- * Unix user uid, ending after minutes; token gets the secret.  Refused
- * while the user must change the password.  Audited ("session.open"). */
+/* Open a session for actor (just logged in with auth_login, whose
+ * pw_tag must still match the stored password) issued to Unix user uid,
+ * ending after minutes; token gets the secret.  The user's earlier
+ * sessions for that Unix user end.  Refused for administrators (every
+ * admin command takes the password) and while the user must change the
+ * password.  Audited ("session.open"). */
 int auth_session_open(struct store *s, const struct hall_actor *actor,
                       int64_t uid, int minutes, char token[AUTH_TOKEN_LEN + 1],
                       struct hall_err *err);
@@ -108,14 +113,16 @@ int auth_session_open(struct store *s, const struct hall_actor *actor,
  * ended, not expired, opened under the current password, the user active,
  * not locked and not due a password change.  Fills *out, audits
  * "login.session" (deferred like a login, audit.h).  Else HALL_EAUTH
- * saying why. */
+ * saying why, audited as "login.fail" (detail "session: why"). */
 int auth_session_check(struct store *s, const char *id, const char *token,
                        int64_t uid, struct hall_user *out,
                        struct hall_err *err);
-/* End a session (`hall logout`); audited "logout".  An unknown or ended
- * token is not an error. */
-int auth_session_close(struct store *s, const struct hall_actor *actor,
-                       const char *token, struct hall_err *err);
+/* End the session of staff id with this token issued to uid (`hall
+ * logout`), whatever state the account is in: holding the token is proof
+ * enough.  *ended tells whether a live session was ended; only then is a
+ * "logout" audited.  An unknown or ended token is not an error. */
+int auth_session_close(struct store *s, const char *id, const char *token,
+                       int64_t uid, bool *ended, struct hall_err *err);
 
 /* Role checks: HALL_OK or HALL_EPERM with a message naming the action. */
 int auth_require(const struct hall_actor *actor, enum hall_role min_role,

@@ -105,6 +105,7 @@ int store_journal_row(struct store *s, const char *kind, const char *table,
  * journal) in its own transaction: a store restored from a backup must do
  * this before it takes business, so that its journal keys (hall, epoch,
  * seq) never collide with entries the central already holds (sync.h).
+ * Every command-line session (auth.h) of the store ends with it.
  * *out (may be NULL) gets the new epoch. */
 int store_new_epoch(struct store *s, int64_t *out, struct hall_err *err);
 

@@ -215,9 +215,9 @@ int cli_login(const struct cli *c, struct store *s, const char *user,
 		return cli_login_password(c, s, user, env_var, prompt_zh, prompt_en, out);
 	char token[AUTH_TOKEN_LEN + 1];
 	int have = cli_session_read(s, user, token);
-	if (have < 0)
+	if (have < 0 && !isatty(STDIN_FILENO))
 		return 4;
-	if (have == 0)
+	if (have <= 0)     /* none, or refused (said why): the password */
 		return cli_login_password(c, s, user, env_var, prompt_zh, prompt_en, out);
 	struct hall_err e;
 	audit_defer_logins(s, true);

@@ -109,7 +109,9 @@ int cmd_user(struct cli *c)
 		return 2;
 	}
 	bool bootstrap = strcmp(sub, "add") == 0 && staff_count(s) == 0;
-	if (!bootstrap && (rc = cli_login(c, s, cli_opt(c, "user"), "HALL_PASSWORD",
+	/* always the password, never a session: changing a password or adding
+	 * a user must not be possible from a terminal left logged in */
+	if (!bootstrap && (rc = cli_login_password(c, s, cli_opt(c, "user"), "HALL_PASSWORD",
 	                                   "操作员密码：", "Operator password: ", &actor))) {
 		store_close(s);
 		return rc;

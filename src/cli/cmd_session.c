@@ -60,7 +60,7 @@ static bool session_path(struct store *s, const char *user, bool make_dir,
 	snprintf(dir, sizeof dir, "%s/hall", base);
 	if (make_dir && mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return false;
-	if (!private_dir(dir) && make_dir)
+	if (!private_dir(dir))
 		return false;
 	char created[32] = "", id[160];
 	store_meta_get(s, "created_at", created, sizeof created);
@@ -80,31 +80,37 @@ int cli_session_read(struct store *s, const char *user,
 	char path[CONFIG_PATH_MAX + 64];
 	if (!staff_id_ok(user) || !session_path(s, user, false, path, sizeof path))
 		return 0;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted there must not hang the command */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return 0;
 	struct stat st;
 	char buf[AUTH_TOKEN_LEN + 2];
 	ssize_t n = -1;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == getuid() &&
-	    (st.st_mode & 077) == 0)
-		n = read(fd, buf, sizeof buf);
-	else {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != getuid()) {
+		close(fd);
+		cli_errorf("会话文件 %s 不是本用户的普通文件，已不使用；请删除它后重新 hall login",
+		           "the session file %s is not a plain file of yours and was not used; delete it and run hall login again",
+		           path);
+		return -1;
+	}
+	if ((st.st_mode & 077) != 0) {
 		close(fd);
 		cli_errorf("会话文件 %s 可被他人读写，已不使用；请删除它后重新 hall login",
 		           "the session file %s is open to others and was not used; delete it and run hall login again",
 		           path);
 		return -1;
 	}
+	n = read(fd, buf, sizeof buf);
 	close(fd);
 	if (n == AUTH_TOKEN_LEN + 1 && buf[AUTH_TOKEN_LEN] == '\n')
 		n = AUTH_TOKEN_LEN;
-	if (n != AUTH_TOKEN_LEN)
-		return 0;
-	memcpy(token, buf, AUTH_TOKEN_LEN);
-	token[AUTH_TOKEN_LEN] = '\0';
+	if (n == AUTH_TOKEN_LEN) {
+		memcpy(token, buf, AUTH_TOKEN_LEN);
+		token[AUTH_TOKEN_LEN] = '\0';
+	}
 	explicit_bzero(buf, sizeof buf);
-	return 1;
+	return n == AUTH_TOKEN_LEN;
 }
 
 static void session_remove(struct store *s, const char *user)
@@ -199,7 +205,8 @@ int cmd_login(struct cli *c)
 	rc = session_write(path, token);
 	if (rc) {
 		/* a session nobody holds: end it at once */
-		auth_session_close(s, &actor, token, NULL);
+		bool ended;
+		auth_session_close(s, actor.user.id, token, (int64_t)getuid(), &ended, NULL);
 	} else {
 		printf(hall_tr("已登录：%s %s，会话 %d 分钟；此系统用户的 hall 命令不必再输密码，hall logout 结束会话\n",
 		               "logged in: %s %s for %d minutes; hall commands of this Unix user need no password until then; hall logout ends it\n"),
@@ -225,27 +232,26 @@ int cmd_logout(struct cli *c)
 	if ((rc = cli_open_store(c, STORE_RW, &s)))
 		return rc;
 	char token[AUTH_TOKEN_LEN + 1];
-	if (cli_session_read(s, user, token) != 1) {
-		session_remove(s, user);
-		printf("%s", hall_tr("没有会话\n", "no session\n"));
+	int have = cli_session_read(s, user, token);
+	if (have != 1) {
+		if (have == 0)
+			printf("%s", hall_tr("没有会话\n", "no session\n"));
 		store_close(s);
-		return 0;
+		return have == 0 ? 0 : 4;
 	}
+	/* the token is proof enough: end it whatever state the account is in */
 	struct hall_err e;
-	struct hall_actor actor = { .counter = 0 };
-	int hrc = auth_session_check(s, user, token, (int64_t)getuid(), &actor.user, &e);
-	if (hrc == HALL_OK)
-		hrc = auth_session_close(s, &actor, token, &e);
-	else
-		hrc = HALL_OK;   /* already ended: only the file is left */
+	bool ended;
+	int hrc = auth_session_close(s, user, token, (int64_t)getuid(), &ended, &e);
 	explicit_bzero(token, sizeof token);
 	if (hrc != HALL_OK) {
-		cli_error(&e);
+		cli_error(&e);    /* the file stays: the session may still be live */
 		store_close(s);
 		return hall_rc_exit(hrc);
 	}
 	session_remove(s, user);
-	printf("%s", hall_tr("已结束会话\n", "session ended\n"));
+	printf("%s", ended ? hall_tr("已结束会话\n", "session ended\n")
+	                   : hall_tr("会话早已结束，已删除会话文件\n", "the session had already ended; its file is removed\n"));
 	store_close(s);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hall/priv.h"
 #include "hall/money.h"
 #include "hall/sync.h"
 
@@ -15,6 +16,21 @@ static const char *central_url(const struct cli *c)
 	if (u && *u)
 		return u;
 	return c->cfg.central[0] ? c->cfg.central : NULL;
+}
+
+/* Through the setgid elevation a clerk's Unix account runs hall: libpq
+ * would read that account's ~/.postgresql (TLS roots, client keys,
+ * .pgpass), so a PostgreSQL central is reached only by the hall account
+ * itself (the nightly timer), never through the elevation. */
+static int refuse_pg_elevated(const char *url)
+{
+	if (!priv_active() || (strncmp(url, "postgresql:", 11) != 0 && strncmp(url, "postgres:", 9) != 0))
+		return 0;
+	cli_errorf("PostgreSQL 中心库只能由 hall 账号本身同步（夜间定时任务，或 sudo -u hall hall sync）："
+	           "经 setgid 运行时会读取本用户的 ~/.postgresql 设置",
+	           "a PostgreSQL central is synced only by the hall account itself (the nightly timer, or "
+	           "sudo -u hall hall sync): through setgid, libpq would read this user's ~/.postgresql settings");
+	return 4;
 }
 
 static int no_central(void)
@@ -81,6 +97,8 @@ int cmd_sync(struct cli *c)
 	struct hall_err e;
 	if (!url)
 		return no_central();
+	if ((rc = refuse_pg_elevated(url)))
+		return rc;
 	struct store *s;
 	if ((rc = cli_open_store(c, STORE_RW, &s)) != 0)
 		return rc;
@@ -141,6 +159,8 @@ int cmd_central(struct cli *c)
 	struct hall_err e;
 	if (!url)
 		return no_central();
+	if ((rc = refuse_pg_elevated(url)))
+		return rc;
 	struct store *s = NULL;
 	const char *db = cli_opt(c, "db");
 	if (db && (rc = cli_open_store(c, STORE_RW, &s)) != 0)

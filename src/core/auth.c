@@ -149,6 +149,8 @@ int auth_user_get(struct store *s, const char *id, struct hall_user *out,
 	                    "no staff with id %s", id);
 }
 
+static void pw_tag(const char *pw_hash, char out[17]);
+
 /* Now plus some minutes as "YYYY-MM-DDTHH:MM:SSZ" (compared as text). */
 static void utc_plus_minutes(int minutes, char out[21])
 {
@@ -246,6 +248,8 @@ int auth_login(struct store *s, const char *id, const char *password,
 			id, local);
 	}
 	bool ok = u.active && auth_verify(password ? password : "", hash);
+	if (ok)
+		pw_tag(hash, u.pw_tag);
 	/* a clean success writes only its audit row, which the command line
 	 * defers into its first write (audit.h): no extra disk sync */
 	if (store_readonly(s) || (ok && failed == 0 && !locked[0])) {
@@ -515,8 +519,12 @@ int auth_session_open(struct store *s, const struct hall_actor *actor,
 		return hall_err_set(err, HALL_EINVAL, "minutes",
 			"会话时长：应为1至%d分钟", "session length: 1 to %d minutes",
 			AUTH_SESSION_MAX_MINUTES);
-	if (!actor || !actor->user.active)
+	if (!actor || !actor->user.active || !actor->user.pw_tag[0])
 		return auth_fail(err);
+	if (actor->user.role == ROLE_ADMIN)
+		return hall_err_set(err, HALL_EPERM, "user",
+			"系统管理员不开会话：管理员的每条命令都须输入密码",
+			"no sessions for administrators: every administrator's command takes the password");
 	if (actor->user.must_change)
 		return hall_err_set(err, HALL_EAUTH, "password",
 			"工号 %s 须先修改密码（hall user passwd）才能开会话",
@@ -557,6 +565,29 @@ int auth_session_open(struct store *s, const struct hall_actor *actor,
 	if (src != SQLITE_ROW) {
 		rc = src == SQLITE_DONE ? auth_fail(err)
 		     : store_error(s, src, "开会话", "opening a session", err);
+		goto fail;
+	}
+	/* the password checked must still be the password: a change that
+	 * landed between the check and now would not end this session */
+	if (strcmp(tag, actor->user.pw_tag) != 0) {
+		rc = hall_err_set(err, HALL_EAUTH, "password",
+			"密码刚被修改，请重新登录", "the password has just been changed; log in again");
+		goto fail;
+	}
+	/* one session per staff id and Unix user: a new login ends the old */
+	st = store_stmt(s, "UPDATE sessions SET revoked_at = ?3 WHERE staff_id = ?1"
+	                   " AND uid = ?2 AND revoked_at IS NULL", err);
+	if (!st) {
+		rc = err ? err->code : HALL_EDB;
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, actor->user.id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, uid);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		rc = store_error(s, src, "开会话", "opening a session", err);
 		goto fail;
 	}
 	/* housekeeping: sessions past their end are of no further use */
@@ -607,13 +638,19 @@ out:
 	return rc;
 }
 
-static int session_refused(struct hall_err *err, const char *id,
-                           const char *why_zh, const char *why_en)
+/* Refuse a session: audited as a failed login ("session: why"). */
+static int session_refused(struct store *s, struct hall_err *err, const char *id,
+                           const char *staff_id, const char *why_zh, const char *why_en)
 {
+	char detail[96];
+	snprintf(detail, sizeof detail, "session: %s", why_en);
+	int arc = audit_login(s, "login.fail", staff_id, id, detail, err);
+	if (arc != HALL_OK)
+		return arc;
 	return hall_err_set(err, HALL_EAUTH, "session",
 		"工号 %s 的会话%s，请重新登录（hall login）或设置 HALL_PASSWORD",
-		"the session of staff id %.0s%s%.0s %s; log in again (hall login) or set HALL_PASSWORD",
-		id, why_zh, id, why_en);
+		"the session of staff id %s%.0s %s; log in again (hall login) or set HALL_PASSWORD",
+		id, why_zh, why_en);
 }
 
 int auth_session_check(struct store *s, const char *id, const char *token,
@@ -622,7 +659,7 @@ int auth_session_check(struct store *s, const char *id, const char *token,
 {
 	memset(out, 0, sizeof *out);
 	if (!id || !token_wellformed(token))
-		return session_refused(err, id ? id : "", "无效", "is not valid");
+		return session_refused(s, err, id ? id : "", NULL, "无效", "is not valid");
 	char th[SHA256_HEX_LEN + 1], now[21];
 	token_hash(token, th);
 	store_now_utc(now);
@@ -640,7 +677,7 @@ int auth_session_check(struct store *s, const char *id, const char *token,
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
 			return store_error(s, rc, "检查会话", "checking the session", err);
-		return session_refused(err, id, "不存在或已注销", "does not exist or has ended");
+		return session_refused(s, err, id, NULL, "不存在或已注销", "does not exist or has ended");
 	}
 	struct hall_user u;
 	row_user(st, &u);
@@ -655,30 +692,33 @@ int auth_session_check(struct store *s, const char *id, const char *token,
 	sqlite3_reset(st);
 
 	if (revoked)
-		return session_refused(err, id, "已注销", "has ended (logged out)");
+		return session_refused(s, err, id, u.id, "已注销", "has ended (logged out)");
 	if (strcmp(now, expires) >= 0)
-		return session_refused(err, id, "已过期", "has expired");
+		return session_refused(s, err, id, u.id, "已过期", "has expired");
 	if (suid != uid)
-		return session_refused(err, id, "属于另一个系统用户", "belongs to another Unix user");
+		return session_refused(s, err, id, u.id, "属于另一个系统用户", "belongs to another Unix user");
 	if (strcmp(tag, stored_tag) != 0)
-		return session_refused(err, id, "在密码修改后失效", "ended when the password changed");
+		return session_refused(s, err, id, u.id, "在密码修改后失效", "ended when the password changed");
 	if (!u.active)
-		return auth_fail(err);
+		return session_refused(s, err, id, u.id, "已停用", "belongs to an inactive account");
 	if (locked[0] && strcmp(now, locked) < 0)
-		return session_refused(err, id, "因工号已锁定而暂停", "is suspended while the staff id is locked");
+		return session_refused(s, err, id, u.id, "因工号已锁定而暂停", "is suspended while the staff id is locked");
 	if (u.must_change)
-		return session_refused(err, id, "须先修改密码", "needs a password change first");
-	int arc = audit_login(s, "login.session", u.id, id, NULL, err);
+		return session_refused(s, err, id, u.id, "须先修改密码", "needs a password change first");
+	char detail[40];
+	snprintf(detail, sizeof detail, "session:%.12s", th);
+	int arc = audit_login(s, "login.session", u.id, id, detail, err);
 	if (arc != HALL_OK)
 		return arc;
 	*out = u;
 	return HALL_OK;
 }
 
-int auth_session_close(struct store *s, const struct hall_actor *actor,
-                       const char *token, struct hall_err *err)
+int auth_session_close(struct store *s, const char *id, const char *token,
+                       int64_t uid, bool *ended, struct hall_err *err)
 {
-	if (!actor || !token_wellformed(token))
+	*ended = false;
+	if (!id || !token_wellformed(token))
 		return HALL_OK;
 	char th[SHA256_HEX_LEN + 1], now[21];
 	token_hash(token, th);
@@ -686,26 +726,33 @@ int auth_session_close(struct store *s, const struct hall_actor *actor,
 	int rc = store_begin(s, err);
 	if (rc != HALL_OK)
 		return rc;
-	sqlite3_stmt *st = store_stmt(s, "UPDATE sessions SET revoked_at = ?3"
-		" WHERE token_hash = ?1 AND staff_id = ?2 AND revoked_at IS NULL", err);
+	sqlite3_stmt *st = store_stmt(s, "UPDATE sessions SET revoked_at = ?4"
+		" WHERE token_hash = ?1 AND staff_id = ?2 AND uid = ?3 AND revoked_at IS NULL", err);
 	if (!st) {
 		store_rollback(s);
 		return err ? err->code : HALL_EDB;
 	}
 	sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, actor->user.id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, uid);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
 	int src = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE) {
 		store_rollback(s);
 		return store_error(s, src, "注销会话", "ending the session", err);
 	}
+	if (sqlite3_changes(store_db(s)) == 0) {
+		store_rollback(s);
+		return HALL_OK;
+	}
 	char target[32];
 	snprintf(target, sizeof target, "session:%.12s", th);
-	if ((rc = audit_log(s, actor, NULL, "logout", target, NULL, err)) != HALL_OK) {
+	if ((rc = audit_log(s, NULL, id, "logout", target, NULL, err)) != HALL_OK) {
 		store_rollback(s);
 		return rc;
 	}
-	return store_commit(s, err);
+	rc = store_commit(s, err);
+	*ended = rc == HALL_OK;
+	return rc;
 }

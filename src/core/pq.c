@@ -63,7 +63,10 @@ int pq_load(struct hall_err *err)
 		pq_why);
 }
 
-/* The forwarders: same names and prototypes as libpq's own. */
+/* The forwarders: same names and prototypes as libpq's own, hidden, so
+ * that they never stand in for libpq's own symbols should libpq ever be
+ * linked into the process as well. */
+#pragma GCC visibility push(hidden)
 PGconn *PQconnectdbParams(const char *const *keywords, const char *const *values,
                           int expand_dbname)
 {
@@ -84,15 +87,15 @@ void PQfinish(PGconn *conn)
 }
 PGresult *PQexec(PGconn *conn, const char *query)
 {
-	return pq.PQexec(conn, query);
+	return conn ? pq.PQexec(conn, query) : NULL;
 }
 PGresult *PQexecParams(PGconn *conn, const char *command, int nParams,
                        const Oid *paramTypes, const char *const *paramValues,
                        const int *paramLengths, const int *paramFormats,
                        int resultFormat)
 {
-	return pq.PQexecParams(conn, command, nParams, paramTypes, paramValues,
-	                       paramLengths, paramFormats, resultFormat);
+	return conn ? pq.PQexecParams(conn, command, nParams, paramTypes, paramValues,
+	                              paramLengths, paramFormats, resultFormat) : NULL;
 }
 ExecStatusType PQresultStatus(const PGresult *res)
 {
@@ -108,7 +111,7 @@ int PQntuples(const PGresult *res)
 }
 char *PQgetvalue(const PGresult *res, int tup_num, int field_num)
 {
-	return pq.PQgetvalue(res, tup_num, field_num);
+	return res ? pq.PQgetvalue(res, tup_num, field_num) : (char *)"";
 }
 void PQclear(PGresult *res)
 {
@@ -119,3 +122,4 @@ PGTransactionStatusType PQtransactionStatus(const PGconn *conn)
 {
 	return conn ? pq.PQtransactionStatus(conn) : PQTRANS_UNKNOWN;
 }
+#pragma GCC visibility pop

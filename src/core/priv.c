@@ -23,7 +23,9 @@ static mode_t user_umask;
 
 static bool dangerous(const char *kv)
 {
-	static const char *const prefixes[] = { "LD_", "MALLOC_", "DEMO_", NULL };
+	/* PG*: libpq reads its connection settings (host, TLS roots, service
+	 * files) from the environment with plain getenv */
+	static const char *const prefixes[] = { "LD_", "MALLOC_", "DEMO_", "PG", NULL };
 	static const char *const names[] = { "GCONV_PATH", "LOCPATH", "NLSPATH",
 		"SQLITE_TMPDIR", "TMPDIR", "HALL_NOW", "HALL_BUSY_TIMEOUT_MS",
 		/* the business date follows the server's zone, not the clerk's */

@@ -515,20 +515,6 @@ static const char v1[] =
 "  updated_at TEXT NOT NULL,"
 "  PRIMARY KEY (kind, key)) WITHOUT ROWID;"
 
-/* Command-line sessions (`hall login`, auth.h): the SHA-256 of the token
- * (the token itself lives only in the user's 0600 file), the Unix user it
- * was issued to, and a tag of the password hash it was issued under, so a
- * changed or reset password ends every session.  Local to the hall: not
- * journaled, not synced. */
-"CREATE TABLE sessions("
-"  token_hash TEXT PRIMARY KEY,"
-"  staff_id TEXT NOT NULL REFERENCES staff(id),"
-"  uid INTEGER NOT NULL,"
-"  pw_tag TEXT NOT NULL,"
-"  created_at TEXT NOT NULL,"
-"  expires_at TEXT NOT NULL,"
-"  revoked_at TEXT) WITHOUT ROWID;"
-
 "CREATE TABLE drafts("
 "  staff_id TEXT PRIMARY KEY,"
 "  form TEXT NOT NULL,"
@@ -548,7 +534,36 @@ static const char v2[] =
 "  paid_on TEXT,"
 /* late fee on the bill paid outside this hall's counter */
 "  fee_paid_fen INTEGER NOT NULL DEFAULT 0 CHECK (fee_paid_fen >= 0),"
-"  updated_at TEXT NOT NULL);";
+"  updated_at TEXT NOT NULL);"
+
+/* Command-line sessions (`hall login`, auth.h): the SHA-256 of the token
+ * (the token itself lives only in the user's 0600 file), the Unix user it
+ * was issued to, and a tag of the password hash it was issued under, so a
+ * changed or reset password ends every session.  Local to the hall: not
+ * journaled, not synced. */
+"CREATE TABLE IF NOT EXISTS sessions("
+"  token_hash TEXT PRIMARY KEY,"
+"  staff_id TEXT NOT NULL REFERENCES staff(id),"
+"  uid INTEGER NOT NULL,"
+"  pw_tag TEXT NOT NULL,"
+"  created_at TEXT NOT NULL,"
+"  expires_at TEXT NOT NULL,"
+"  revoked_at TEXT) WITHOUT ROWID;"
+
+/* A session ends when its account is deactivated or locked (a lock is
+ * someone guessing the password), whichever path does it (a pull from
+ * the central included). */
+"CREATE TRIGGER IF NOT EXISTS sessions_end_inactive AFTER UPDATE OF active ON staff"
+"  WHEN new.active = 0 BEGIN"
+"  UPDATE sessions SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+"   WHERE staff_id = new.id AND revoked_at IS NULL;"
+"END;"
+"CREATE TRIGGER IF NOT EXISTS sessions_end_locked AFTER UPDATE OF locked_until ON staff"
+"  WHEN new.locked_until IS NOT NULL AND new.locked_until IS NOT old.locked_until BEGIN"
+"  UPDATE sessions SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+"   WHERE staff_id = new.id AND revoked_at IS NULL;"
+"END;"
+"";
 
 const char *const schema_migrations[] = { v1, v2 };
 const int schema_nmigrations = (int)(sizeof schema_migrations /

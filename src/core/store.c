@@ -467,6 +467,20 @@ int store_new_epoch(struct store *s, int64_t *out, struct hall_err *err)
 		store_rollback(s);
 		return rc;
 	}
+	/* a restored store's command-line sessions (auth.h) are those of the
+	 * day of the backup: some were ended since, so none stays valid */
+	st = store_stmt(s, "UPDATE sessions SET revoked_at = ?1 WHERE revoked_at IS NULL", err);
+	if (!st) {
+		store_rollback(s);
+		return err ? err->code : HALL_EDB;
+	}
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		store_rollback(s);
+		return store_error(s, src, "结束会话", "ending sessions", err);
+	}
 	if ((rc = store_commit(s, err)) != HALL_OK)
 		return rc;
 	s->epoch = epoch;
