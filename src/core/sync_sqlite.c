@@ -497,14 +497,11 @@ static int sq_enrolled(struct sync_be *b, const char *hall, bool *yes,
 	return SYNC_OK;
 }
 
-static int sq_enrol(struct sync_be *b, const char *hall, const char *name,
-                    int64_t base_epoch, int64_t base_seq, const char *password,
-                    char *role, size_t rolesz, struct hall_err *err)
+/* The central's own code ('000') keys its own staff (the branch's
+ * accounts), journal and audit rows: no hall may be enrolled, seeded or
+ * pushed under it. */
+static int not_own_code(struct sync_be *b, const char *hall, struct hall_err *err)
 {
-	(void)password;
-	if (role && rolesz)
-		role[0] = '\0';
-	/* the central's own code keys its own staff, journal and audit */
 	char own[16] = "000";
 	sqlite3_stmt *mt = stmt(b, "SELECT value FROM meta WHERE key = 'hall_code'", err);
 	if (!mt)
@@ -512,13 +509,25 @@ static int sq_enrol(struct sync_be *b, const char *hall, const char *name,
 	if (sqlite3_step(mt) == SQLITE_ROW && sqlite3_column_text(mt, 0))
 		snprintf(own, sizeof own, "%s", (const char *)sqlite3_column_text(mt, 0));
 	sqlite3_reset(mt);
-	if (strcmp(hall, own) == 0 || strcmp(hall, "000") == 0) {
-		hall_err_set(err, HALL_EINVAL, "hall",
-			"营业厅编码 %s 是中心库自己的编码（分公司账号和中心库的日志用它），不能登记为营业厅：请换一个编码",
-			"hall code %s is the central store's own code (its branch accounts and journal use it); "
-			"no hall can be enrolled with it: give the hall another code", hall);
-		return SYNC_REJECTED;
-	}
+	if (strcmp(hall, own) != 0 && strcmp(hall, "000") != 0)
+		return SYNC_OK;
+	hall_err_set(err, HALL_EINVAL, "hall",
+		"营业厅编码 %s 是中心库自己的编码（分公司账号和中心库的日志用它），不能登记为营业厅：请换一个编码",
+		"hall code %s is the central store's own code (its branch accounts and journal use it); "
+		"no hall can be enrolled with it: give the hall another code", hall);
+	return SYNC_REJECTED;
+}
+
+static int sq_enrol(struct sync_be *b, const char *hall, const char *name,
+                    int64_t base_epoch, int64_t base_seq, const char *password,
+                    char *role, size_t rolesz, struct hall_err *err)
+{
+	(void)password;
+	if (role && rolesz)
+		role[0] = '\0';
+	int orc = not_own_code(b, hall, err);
+	if (orc != SYNC_OK)
+		return orc;
 	char now[21];
 	store_now_utc(now);
 	sqlite3_stmt *st = stmt(b,
@@ -572,6 +581,9 @@ static int sq_seed(struct sync_be *b, const char *hall, const char *tbl,
 	if (!t || t->kind != SYNC_TAB_OWNED)
 		return hall_err_set(err, HALL_EDB, NULL, "内部错误：不能导入表 %s",
 		                    "internal error: cannot seed table %s", tbl), SYNC_LOCAL;
+	int orc = not_own_code(b, hall, err);
+	if (orc != SYNC_OK)
+		return orc;
 	struct sbuf sql, cols, vals;
 	sbuf_init(&sql);
 	sbuf_init(&cols);
