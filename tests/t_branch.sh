@@ -91,9 +91,18 @@ for code in $HALLS; do
 done
 
 # ------------------------------------------ the branch-wide daily sheet
-check "a clerk cannot export from the central" 4 hall export daily --db "$CDB" --user 1001 -o "$T/xl/clerk.xlsx"
+# only the branch's own accounts log in at the central (README): its first
+# admin, then a branch manager and a branch clerk, made at the central
+check "a hall's manager cannot log in at the central" 4 hall export daily --db "$CDB" --user 9001 -o "$T/xl/hall-mgr.xlsx"
+check "the branch's first admin" 0 env HALL_NEW_PASSWORD=branch-admin-1 "$HALL_BIN" user add B0 --name 分公司管理员 --role admin --db "$CDB"
+check "a branch manager" 0 env HALL_PASSWORD=branch-admin-1 HALL_NEW_PASSWORD=branch-mgr-1 \
+	"$HALL_BIN" user add B9001 --name 分公司主任 --role manager --db "$CDB" --user B0
+check "a branch clerk" 0 env HALL_PASSWORD=branch-admin-1 HALL_NEW_PASSWORD=branch-clk-1 \
+	"$HALL_BIN" user add B1001 --name 分公司营业员 --role clerk --db "$CDB" --user B0
+check "a clerk cannot export from the central" 4 env HALL_PASSWORD=branch-clk-1 "$HALL_BIN" export daily --db "$CDB" --user B1001 -o "$T/xl/clerk.xlsx"
 has "the clerk is told why" "$T/err" "主任"
-check "the branch-wide daily sheet" 0 hall export daily --db "$CDB" --user 9001 --date "$today" -o "$T/xl/branch.xlsx"
+export HALL_PASSWORD=branch-mgr-1
+check "the branch-wide daily sheet" 0 hall export daily --db "$CDB" --user B9001 --date "$today" -o "$T/xl/branch.xlsx"
 # each hall's own figures, from its own store: code|payments ok|takings|voided|voided fen|reversal rows|feedback|applications
 want=""
 for code in $HALLS; do
@@ -165,7 +174,7 @@ eq "reversals in two halls" "$(echo "$tot" | cut -d'|' -f6)" "2"
 
 # the other reports from the central: a hall column, every hall's rows
 for r in payments complaints applications; do
-	check "branch-wide $r" 0 hall export $r --db "$CDB" --user 9001 --date "$today" -o "$T/xl/branch-$r.xlsx"
+	check "branch-wide $r" 0 hall export $r --db "$CDB" --user B9001 --date "$today" -o "$T/xl/branch-$r.xlsx"
 done
 eq "payments: every hall in the hall column" "$("$PY" -c "
 import openpyxl, sys

@@ -40,6 +40,15 @@
  * same transaction.  So every audit row is keyed at the central by the
  * (hall, epoch, seq) of its journal entry.
  *
+ * A central store (store_is_central) holds every hall's audit rows, keyed
+ * (hall, id), beside its own: its own chain is the rows of its own hall
+ * code '000' (its logins, failed logins, exports, user management), with
+ * their own ids, each backed by a journal entry of hall '000' in the
+ * central's epoch; the highest id it ever took is kept in its seq table
+ * (name 'audit') in place of sqlite_sequence.  audit_log, audit_verify
+ * and audit_show work on that chain only; the halls' chains are verified
+ * at each hall.
+ *
  * Logins from the command line (audit_defer_logins): a one-shot command
  * that logs in and then writes writes the login row in the transaction of
  * its first write instead of a transaction of its own, which saves one

@@ -5,6 +5,14 @@
  * clear.  Roles: a clerk serves customers; a manager also approves
  * reversals, signs off daily closes and exports every clerk's data; an
  * admin manages users and rules.  Role checks live here, in the core.
+ *
+ * At a central store (store_is_central) the staff table also holds a copy
+ * of every hall's accounts, keyed (hall, id); only the branch's own
+ * accounts (hall code '000', added at the central itself with
+ * auth_user_add, the first one an admin as on an empty hall store) log
+ * in, are listed and are managed there.  A hall's copied account never
+ * logs in at the central.  The lockout policy there is the central's own
+ * (its work_settings rows of hall '000'; default 5 failures, 15 minutes).
  */
 #ifndef HALL_AUTH_H
 #define HALL_AUTH_H
@@ -84,6 +92,9 @@ int auth_user_add(struct store *s, const struct hall_actor *actor,
 int auth_user_passwd(struct store *s, const struct hall_actor *actor,
                      const char *id, const char *password,
                      struct hall_err *err);
+/* How many accounts log in here (at a central: the branch's own); 0 on
+ * an empty store, where the first auth_user_add needs no actor. */
+int auth_user_count(struct store *s, int64_t *n, struct hall_err *err);
 /* Call fn for every user in id order. */
 int auth_user_list(struct store *s,
                    void (*fn)(void *ud, const struct hall_user *u), void *ud,

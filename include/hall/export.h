@@ -47,8 +47,9 @@
  * scope= rows= payment_rows= sheets= file=") in its own transaction after
  * the move into place.  A refused or failed export appends nothing.  If
  * the event cannot be written, the new file is removed and the export
- * fails (no record, no file).  On a central store no event is written
- * (its audit table holds the halls' chains; it keeps none of its own).
+ * fails (no record, no file).  On a central store the event is a row of
+ * the central's own chain (hall '000', audit.h), by the branch account
+ * that exported (only branch accounts log in there: auth.h).
  *
  * Packing: a constant_memory export is deflated at level 1 during its own
  * workbook_close (export_zip.c); other exports at libxlsxwriter's 6.

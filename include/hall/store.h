@@ -57,6 +57,10 @@ const char *store_hall_code(const struct store *s);
 const char *store_hall_name(const struct store *s);
 int64_t store_epoch(const struct store *s);
 bool store_readonly(const struct store *s);
+/* A central store (sync_sqlite.c: meta role 'central', hall code '000'):
+ * it holds every hall's rows, so its own staff, journal entries and audit
+ * rows are those of its own hall code (auth.h, audit.h). */
+bool store_is_central(const struct store *s);
 
 /* A damaged store (health.h): found by the background check, `hall
  * check`, an SQLITE_CORRUPT met during work (store_error), or marked

@@ -68,13 +68,12 @@ static void print_user(void *ud, const struct hall_user *u)
 	       u->must_change ? "\tmust-change-password" : "");
 }
 
-static int staff_count(struct store *s)
+/* The accounts that log in here (at a central store: the branch's own,
+ * auth.h), -1 when they cannot be counted. */
+static int64_t staff_count(struct store *s)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM staff", NULL);
-	int n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	if (st)
-		sqlite3_reset(st);
-	return n;
+	int64_t n = -1;
+	return auth_user_count(s, &n, NULL) == HALL_OK ? n : -1;
 }
 
 int cmd_user(struct cli *c)

@@ -67,17 +67,30 @@ static int bind_opt_text(sqlite3_stmt *st, int i, const char *v)
 	               : sqlite3_bind_null(st, i);
 }
 
+/* The store's own chain.  At a hall: the whole table, sqlite_sequence
+ * keeping the highest id ever taken.  At a central store every hall's
+ * rows meet, keyed (hall, id): its own chain is the rows of its own hall
+ * code, and its seq row 'audit' keeps the highest id it ever took. */
+#define CHAIN_HALL_HEAD \
+	"SELECT coalesce((SELECT max(id) FROM audit), 0)," \
+	" (SELECT hash FROM audit ORDER BY id DESC LIMIT 1)," \
+	" coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0)"
+#define CHAIN_CENTRAL_HEAD \
+	"SELECT coalesce((SELECT max(id) FROM audit WHERE hall = ?1), 0)," \
+	" (SELECT hash FROM audit WHERE hall = ?1 ORDER BY id DESC LIMIT 1)," \
+	" coalesce((SELECT value FROM seq WHERE name = 'audit'), 0)"
+
 /* Append r (every field but id, prev_hash, hash) in the open transaction;
- * *id_out gets the new id. */
+ * *id_out gets the new id, *rowid_out its rowid (the same at a hall). */
 static int append(struct store *s, struct audit_row *r, int64_t *id_out,
-                  struct hall_err *err)
+                  int64_t *rowid_out, struct hall_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s,
-		"SELECT coalesce((SELECT max(id) FROM audit), 0),"
-		" (SELECT hash FROM audit ORDER BY id DESC LIMIT 1),"
-		" coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0)", err);
+	bool central = store_is_central(s);
+	sqlite3_stmt *st = store_stmt(s, central ? CHAIN_CENTRAL_HEAD : CHAIN_HALL_HEAD, err);
 	if (!st)
 		return err ? err->code : HALL_EDB;
+	if (central)
+		sqlite3_bind_text(st, 1, store_hall_code(s), -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
@@ -124,8 +137,22 @@ static int append(struct store *s, struct audit_row *r, int64_t *id_out,
 	r->prev_hash = r->hash = "";
 	if (rc != SQLITE_DONE)
 		return store_error(s, rc, "写审计日志", "writing the audit log", err);
+	int64_t rowid = sqlite3_last_insert_rowid(store_db(s));
+	if (central) {
+		st = store_stmt(s, "INSERT INTO seq(name, value) VALUES ('audit', ?1)"
+		                   " ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)", err);
+		if (!st)
+			return err ? err->code : HALL_EDB;
+		sqlite3_bind_int64(st, 1, r->id);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return store_error(s, rc, "写审计日志", "writing the audit log", err);
+	}
 	if (id_out)
 		*id_out = r->id;
+	if (rowid_out)
+		*rowid_out = rowid;
 	return HALL_OK;
 }
 
@@ -145,13 +172,13 @@ static void row_init(struct store *s, struct audit_row *r, char at[21])
 static int log_in_txn(struct store *s, struct audit_row *r,
                       struct hall_err *err)
 {
-	int64_t id = 0;
-	int rc = append(s, r, &id, err);
+	int64_t rowid = 0;
+	int rc = append(s, r, NULL, &rowid, err);
 	if (rc != HALL_OK)
 		return rc;
 	char jkind[KIND_MAX + 8];
 	snprintf(jkind, sizeof jkind, "audit.%s", r->kind);
-	return store_journal_row(s, jkind, "audit", id,
+	return store_journal_row(s, jkind, "audit", rowid,
 	                         r->staff_id[0] ? r->staff_id : NULL, r->counter,
 	                         err);
 }
@@ -227,7 +254,7 @@ int audit_journal_entry(struct store *s, int64_t seq, const char *kind,
 	sha256_hex(d, hex);
 	snprintf(detail, sizeof detail, "sha256:%s", hex);
 	r.detail = detail;
-	return append(s, &r, NULL, err);
+	return append(s, &r, NULL, NULL, err);
 }
 
 /* ------------------------------------------------------------- logins */
@@ -386,10 +413,18 @@ static int bad(struct audit_verify *r, int64_t id, const char *zh,
 static int check_journal(struct store *s, const struct audit_row *r,
                          int *verdict, struct hall_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT payload FROM journal WHERE seq = ?1", err);
+	/* at a central, the entry of its own hall code and epoch */
+	bool central = store_is_central(s);
+	sqlite3_stmt *st = store_stmt(s, central
+		? "SELECT payload FROM journal WHERE hall = ?2 AND epoch = ?3 AND seq = ?1"
+		: "SELECT payload FROM journal WHERE seq = ?1", err);
 	if (!st)
 		return err ? err->code : HALL_EDB;
 	sqlite3_bind_int64(st, 1, r->journal_seq);
+	if (central) {
+		sqlite3_bind_text(st, 2, r->hall, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, r->epoch);
+	}
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		*verdict = 1;        /* missing */
@@ -418,11 +453,16 @@ int audit_verify(struct store *s, const struct hall_actor *actor,
 	if (rc != HALL_OK)
 		return rc;
 	sqlite3_stmt *st = NULL;
-	/* not cached: it runs over the whole table */
-	rc = sqlite3_prepare_v2(store_db(s), "SELECT " ROW_COLS " FROM audit ORDER BY id",
-	                        -1, &st, NULL);
+	bool central = store_is_central(s);
+	/* not cached: it runs over the whole table (at a central, over its
+	 * own chain: the halls' rows are their chains, verified at each hall) */
+	rc = sqlite3_prepare_v2(store_db(s), central
+		? "SELECT " ROW_COLS " FROM audit WHERE hall = ?1 ORDER BY id"
+		: "SELECT " ROW_COLS " FROM audit ORDER BY id", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_error(s, rc, "读取审计日志", "reading the audit log", err);
+	if (central)
+		sqlite3_bind_text(st, 1, store_hall_code(s), -1, SQLITE_STATIC);
 	char prev[65] = ZERO_HASH;
 	int64_t expect = 1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -476,7 +516,8 @@ int audit_verify(struct store *s, const struct hall_actor *actor,
 	if (r->bad_id)
 		return HALL_OK;
 	/* rows deleted at the end leave sqlite_sequence above the last id */
-	st = store_stmt(s, "SELECT seq FROM sqlite_sequence WHERE name = 'audit'", err);
+	st = store_stmt(s, central ? "SELECT value FROM seq WHERE name = 'audit'"
+	                           : "SELECT seq FROM sqlite_sequence WHERE name = 'audit'", err);
 	if (!st)
 		return err ? err->code : HALL_EDB;
 	int64_t seq = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
@@ -521,14 +562,18 @@ int audit_show(struct store *s, const struct hall_actor *actor,
 		local_day_utc(from, 0, from_utc);
 	if (to[0])
 		local_day_utc(to, 1, to_utc);
+	/* the store's own chain (at a central, the rows of its own code) */
 	sqlite3_stmt *st = store_stmt(s,
 		"SELECT " ROW_COLS " FROM audit WHERE id > ?1"
 		" AND (?2 IS NULL OR staff_id = ?2)"
 		" AND (?3 IS NULL OR kind = ?3 OR substr(kind, 1, length(?3) + 1) = ?3 || '.')"
 		" AND (?4 IS NULL OR at >= ?4) AND (?5 IS NULL OR at < ?5)"
+		" AND (?7 IS NULL OR hall = ?7)"
 		" ORDER BY id LIMIT ?6", err);
 	if (!st)
 		return err ? err->code : HALL_EDB;
+	if (store_is_central(s))
+		sqlite3_bind_text(st, 7, store_hall_code(s), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 1, f->after_id);
 	bind_opt_text(st, 2, f->staff_id);
 	bind_opt_text(st, 3, f->kind);

@@ -129,13 +129,37 @@ static void row_user(sqlite3_stmt *st, struct hall_user *u)
 #define USER_COLS "id, name, role, active, must_change"
 #define USER_COLS_ST "st.id, st.name, st.role, st.active, st.must_change"
 
+/* Who logs in where.  At a hall, the staff table is the hall's accounts.
+ * A central store (store_is_central) keeps a copy of every hall's staff
+ * keyed (hall, id) for the branch-wide sheets; only its own accounts, the
+ * branch's, of its own hall code ('000'), log in there or are managed
+ * there: a hall's copied account (and its copied password hash) never
+ * opens the central.  So at a central every statement on staff below is
+ * limited to hall = ?9 (SCOPE), bound by scope(). */
+#define SCOPE " AND hall = ?9"
+
+static const char *scoped(struct store *s, const char *hall_sql,
+                          const char *central_sql)
+{
+	return store_is_central(s) ? central_sql : hall_sql;
+}
+
+static void scope(struct store *s, sqlite3_stmt *st)
+{
+	if (store_is_central(s))
+		sqlite3_bind_text(st, 9, store_hall_code(s), -1, SQLITE_STATIC);
+}
+
 int auth_user_get(struct store *s, const char *id, struct hall_user *out,
                   struct hall_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS " FROM staff WHERE id = ?1", err);
+	sqlite3_stmt *st = store_stmt(s, scoped(s,
+		"SELECT " USER_COLS " FROM staff WHERE id = ?1",
+		"SELECT " USER_COLS " FROM staff WHERE id = ?1" SCOPE), err);
 	if (!st)
 		return err ? err->code : HALL_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	scope(s, st);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		row_user(st, out);
@@ -172,7 +196,20 @@ static int setting_int(struct store *s, const char *key, int def, int lo, int hi
 {
 	char v[32], dv[16];
 	snprintf(dv, sizeof dv, "%d", def);
-	worules_setting_get(s, key, dv, v, sizeof v);
+	if (store_is_central(s)) {
+		/* a central holds every hall's settings: its own only */
+		snprintf(v, sizeof v, "%s", dv);
+		sqlite3_stmt *st = store_stmt(s, "SELECT value FROM work_settings"
+		                                 " WHERE key = ?1" SCOPE, NULL);
+		if (st) {
+			sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+			scope(s, st);
+			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+				snprintf(v, sizeof v, "%s", (const char *)sqlite3_column_text(st, 0));
+			sqlite3_reset(st);
+		}
+	} else
+		worules_setting_get(s, key, dv, v, sizeof v);
 	char *end;
 	long n = strtol(v, &end, 10);
 	return *v && !*end && n >= lo && n <= hi ? (int)n : def;
@@ -209,12 +246,15 @@ static int auth_fail(struct hall_err *err)
 int auth_login(struct store *s, const char *id, const char *password,
                struct hall_user *out, struct hall_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s,
+	sqlite3_stmt *st = store_stmt(s, scoped(s,
 		"SELECT " USER_COLS ", pw_hash, failed_logins, locked_until"
-		" FROM staff WHERE id = ?1", err);
+		" FROM staff WHERE id = ?1",
+		"SELECT " USER_COLS ", pw_hash, failed_logins, locked_until"
+		" FROM staff WHERE id = ?1" SCOPE), err);
 	if (!st)
 		return err ? err->code : HALL_EDB;
 	sqlite3_bind_text(st, 1, id ? id : "", -1, SQLITE_STATIC);
+	scope(s, st);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
@@ -270,13 +310,19 @@ int auth_login(struct store *s, const char *id, const char *password,
 	int brc = store_begin(s, err);
 	if (brc != HALL_OK)
 		return brc;
+	/* (coalesce: a central's staff table has no column defaults) */
 	if (ok)
-		st = store_stmt(s, "UPDATE staff SET failed_logins = 0, locked_until = NULL"
-		                   " WHERE id = ?1", err);
+		st = store_stmt(s, scoped(s,
+			"UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
+			"UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?1" SCOPE), err);
 	else
-		st = store_stmt(s, "UPDATE staff SET failed_logins = failed_logins + 1,"
-		                   " locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3"
-		                   " ELSE locked_until END WHERE id = ?1", err);
+		st = store_stmt(s, scoped(s,
+			"UPDATE staff SET failed_logins = failed_logins + 1,"
+			" locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3"
+			" ELSE locked_until END WHERE id = ?1",
+			"UPDATE staff SET failed_logins = coalesce(failed_logins, 0) + 1,"
+			" locked_until = CASE WHEN coalesce(failed_logins, 0) + 1 >= ?2 THEN ?3"
+			" ELSE locked_until END WHERE id = ?1" SCOPE), err);
 	if (!st) {
 		store_rollback(s);
 		return err ? err->code : HALL_EDB;
@@ -285,6 +331,7 @@ int auth_login(struct store *s, const char *id, const char *password,
 	int max_failed = auth_lockout_failures(s);
 	utc_plus_minutes(auth_lockout_minutes(s), until);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	scope(s, st);
 	if (!ok) {
 		sqlite3_bind_int(st, 2, max_failed);
 		sqlite3_bind_text(st, 3, until, -1, SQLITE_STATIC);
@@ -333,11 +380,14 @@ int auth_require(const struct hall_actor *actor, enum hall_role min_role,
 		what_zh, roles[min_role].zh, what_en, roles[min_role].en);
 }
 
-static int staff_count(struct store *s, int64_t *n, struct hall_err *err)
+int auth_user_count(struct store *s, int64_t *n, struct hall_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM staff", err);
+	/* at a central: its own accounts (the first is its admin) */
+	sqlite3_stmt *st = store_stmt(s, scoped(s, "SELECT count(*) FROM staff",
+		"SELECT count(*) FROM staff WHERE true" SCOPE), err);
 	if (!st)
 		return err ? err->code : HALL_EDB;
+	scope(s, st);
 	int rc = sqlite3_step(st);
 	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
@@ -362,7 +412,7 @@ int auth_user_add(struct store *s, const struct hall_actor *actor,
 	if ((rc = store_begin(s, err)) != HALL_OK)
 		return rc;
 	int64_t count = 0;
-	if ((rc = staff_count(s, &count, err)) != HALL_OK)
+	if ((rc = auth_user_count(s, &count, err)) != HALL_OK)
 		goto fail;
 	if (count == 0 && role != ROLE_ADMIN) {
 		rc = hall_err_set(err, HALL_EPERM, "role",
@@ -375,9 +425,12 @@ int auth_user_add(struct store *s, const struct hall_actor *actor,
 		goto fail;
 	char now[21];
 	store_now_utc(now);
-	sqlite3_stmt *st = store_stmt(s,
+	sqlite3_stmt *st = store_stmt(s, scoped(s,
 		"INSERT INTO staff(id, name, role, pw_hash, must_change, created_at, updated_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT(id) DO NOTHING", err);
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT(id) DO NOTHING",
+		"INSERT INTO staff(id, name, role, pw_hash, active, must_change, failed_logins,"
+		" created_at, updated_at, hall) VALUES (?1, ?2, ?3, ?4, 1, ?5, 0, ?6, ?6, ?9)"
+		" ON CONFLICT(hall, id) DO NOTHING"), err);
 	if (!st) {
 		rc = err ? err->code : HALL_EDB;
 		goto fail;
@@ -388,6 +441,7 @@ int auth_user_add(struct store *s, const struct hall_actor *actor,
 	sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, count > 0);  /* the first admin chose it */
 	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+	scope(s, st);
 	int src = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE) {
@@ -429,9 +483,11 @@ int auth_user_passwd(struct store *s, const struct hall_actor *actor,
 		return rc;
 	char now[21];
 	store_now_utc(now);
-	sqlite3_stmt *st = store_stmt(s,
+	sqlite3_stmt *st = store_stmt(s, scoped(s,
 		"UPDATE staff SET pw_hash = ?2, must_change = ?3, failed_logins = 0,"
-		" locked_until = NULL, updated_at = ?4 WHERE id = ?1 RETURNING rowid", err);
+		" locked_until = NULL, updated_at = ?4 WHERE id = ?1 RETURNING rowid",
+		"UPDATE staff SET pw_hash = ?2, must_change = ?3, failed_logins = 0,"
+		" locked_until = NULL, updated_at = ?4 WHERE id = ?1" SCOPE " RETURNING rowid"), err);
 	if (!st) {
 		store_rollback(s);
 		return err ? err->code : HALL_EDB;
@@ -440,6 +496,7 @@ int auth_user_passwd(struct store *s, const struct hall_actor *actor,
 	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, !self);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	scope(s, st);
 	int src = sqlite3_step(st);
 	int64_t rowid = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
@@ -466,9 +523,12 @@ int auth_user_list(struct store *s,
                    void (*fn)(void *ud, const struct hall_user *u), void *ud,
                    struct hall_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT " USER_COLS " FROM staff ORDER BY id", err);
+	sqlite3_stmt *st = store_stmt(s, scoped(s,
+		"SELECT " USER_COLS " FROM staff ORDER BY id",
+		"SELECT " USER_COLS " FROM staff WHERE true" SCOPE " ORDER BY id"), err);
 	if (!st)
 		return err ? err->code : HALL_EDB;
+	scope(s, st);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct hall_user u;
@@ -552,12 +612,15 @@ int auth_session_open(struct store *s, const struct hall_actor *actor,
 	int rc = store_begin(s, err);
 	if (rc != HALL_OK)
 		goto out;
-	sqlite3_stmt *st = store_stmt(s, "SELECT pw_hash FROM staff WHERE id = ?1", err);
+	sqlite3_stmt *st = store_stmt(s, scoped(s,
+		"SELECT pw_hash FROM staff WHERE id = ?1",
+		"SELECT pw_hash FROM staff WHERE id = ?1" SCOPE), err);
 	if (!st) {
 		rc = err ? err->code : HALL_EDB;
 		goto fail;
 	}
 	sqlite3_bind_text(st, 1, actor->user.id, -1, SQLITE_STATIC);
+	scope(s, st);
 	int src = sqlite3_step(st);
 	if (src == SQLITE_ROW)
 		pw_tag((const char *)sqlite3_column_text(st, 0), tag);
@@ -663,15 +726,20 @@ int auth_session_check(struct store *s, const char *id, const char *token,
 	char th[SHA256_HEX_LEN + 1], now[21];
 	token_hash(token, th);
 	store_now_utc(now);
-	sqlite3_stmt *st = store_stmt(s,
+	sqlite3_stmt *st = store_stmt(s, scoped(s,
 		"SELECT " USER_COLS_ST ", st.pw_hash, st.locked_until,"
 		" se.uid, se.pw_tag, se.expires_at, se.revoked_at"
 		" FROM sessions se JOIN staff st ON st.id = se.staff_id"
-		" WHERE se.token_hash = ?1 AND se.staff_id = ?2", err);
+		" WHERE se.token_hash = ?1 AND se.staff_id = ?2",
+		"SELECT " USER_COLS_ST ", st.pw_hash, st.locked_until,"
+		" se.uid, se.pw_tag, se.expires_at, se.revoked_at"
+		" FROM sessions se JOIN staff st ON st.id = se.staff_id AND st.hall = ?9"
+		" WHERE se.token_hash = ?1 AND se.staff_id = ?2"), err);
 	if (!st)
 		return err ? err->code : HALL_EDB;
 	sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	scope(s, st);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);

@@ -455,13 +455,10 @@ static int role_check(struct xctx *x)
 /* The audit event of a finished export (kind "export"): who (the row's
  * staff id and counter), the report, the period, the scope, the data rows
  * and the file, in a transaction of its own once the file is in place.
- * On a central store the halls' audit chains and journals meet, and the
- * central writes no chain of its own (sync.h): the event goes nowhere
- * there, and export.h says so. */
+ * On a central store it is a row of the central's own chain (hall '000',
+ * audit.h), by the branch account that exported. */
 static int audit_export(struct xctx *x, const char *path)
 {
-	if (x->central)
-		return HALL_OK;
 	char target[AUDIT_TARGET_MAX + 1], detail[AUDIT_DETAIL_MAX + 1];
 	const char *base = strrchr(path, '/');
 	snprintf(target, sizeof target, "%s", base ? base + 1 : path);

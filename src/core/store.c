@@ -34,6 +34,7 @@ struct store {
 	char hall_name[256];
 	int64_t epoch;
 	bool readonly;
+	bool central;                /* a central store (meta role 'central') */
 	bool verified;               /* known to be a hall store (application_id) */
 	bool damaged;                /* health.h: read-only for the session */
 	struct hall_err damage_msg;
@@ -50,6 +51,7 @@ const char *store_hall_code(const struct store *s) { return s->hall_code; }
 const char *store_hall_name(const struct store *s) { return s->hall_name; }
 int64_t store_epoch(const struct store *s) { return s->epoch; }
 bool store_readonly(const struct store *s) { return s->readonly; }
+bool store_is_central(const struct store *s) { return s && s->central; }
 bool store_damaged(const struct store *s) { return s && s->damaged; }
 
 const struct hall_err *store_damage_msg(const struct store *s)
@@ -405,9 +407,18 @@ int store_journal_row(struct store *s, const char *kind, const char *table,
 	}
 	char now[21];
 	store_now_utc(now);
-	st = store_stmt(s,
-		"INSERT INTO journal(hall, epoch, kind, tbl, row_id, payload,"
-		" staff_id, counter, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/* a central store holds every hall's entries keyed (hall, epoch,
+	 * seq): its own actions are entries of its own hall code ('000',
+	 * which no hall may have: sync_sqlite.c) numbered in its own epoch,
+	 * received when written */
+	st = store_stmt(s, s->central
+		? "INSERT INTO journal(hall, epoch, seq, kind, tbl, row_id, payload,"
+		  " staff_id, counter, at, received_at) VALUES (?1, ?2,"
+		  " (SELECT coalesce(max(seq), 0) + 1 FROM journal WHERE hall = ?1 AND epoch = ?2),"
+		  " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING seq"
+		: "INSERT INTO journal(hall, epoch, kind, tbl, row_id, payload,"
+		  " staff_id, counter, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+		  " RETURNING seq",
 		err);
 	if (!st) {
 		sbuf_free(&b);
@@ -425,6 +436,9 @@ int store_journal_row(struct store *s, const char *kind, const char *table,
 		sqlite3_bind_int(st, 8, counter);
 	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
+	int64_t seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		sbuf_free(&b);
@@ -434,7 +448,7 @@ int store_journal_row(struct store *s, const char *kind, const char *table,
 	 * is the exception: it is the audit row) */
 	int arc = HALL_OK;
 	if (strcmp(table, "audit") != 0)
-		arc = audit_journal_entry(s, sqlite3_last_insert_rowid(s->db), kind,
+		arc = audit_journal_entry(s, seq, kind,
 		                          table, rowid, staff_id, counter, now,
 		                          sbuf_str(&b), err);
 	sbuf_free(&b);
@@ -451,11 +465,14 @@ int store_new_epoch(struct store *s, int64_t *out, struct hall_err *err)
 	if (store_meta_get(s, "epoch", v, sizeof v) == HALL_OK)
 		epoch = strtoll(v, NULL, 10);
 	/* never below an epoch the journal already used */
-	sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(max(epoch), 0) FROM journal", err);
+	/* (the store's own entries: a central holds every hall's) */
+	sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(max(epoch), 0) FROM journal"
+	                                 " WHERE hall = ?1", err);
 	if (!st) {
 		store_rollback(s);
 		return err ? err->code : HALL_EDB;
 	}
+	sqlite3_bind_text(st, 1, s->hall_code, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > epoch)
 		epoch = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -610,6 +627,9 @@ static int load_meta(struct store *s, struct hall_err *err)
 			"%s is not a complete hall store (hall settings missing)",
 			s->path);
 	s->epoch = strtoll(epoch, NULL, 10);
+	char role[32];
+	s->central = store_meta_get(s, "role", role, sizeof role) == HALL_OK &&
+	             strcmp(role, "central") == 0;
 	return HALL_OK;
 }
 

@@ -13,6 +13,14 @@
  *   central_history  values of central rows overwritten by a hall's event
  *   ref_data         rule tables and calendar for the halls
  *   work_updates     central updates to halls' work orders
+ *   sessions         command-line sessions of the branch's own accounts
+ * Staff: a copy of each hall's accounts keyed (hall, id) (two halls may
+ * both have clerk 1001), and the branch's own accounts, of the central's
+ * own hall code '000' (no hall may be enrolled with it): only those log
+ * in at the central (auth.c).  The central's own actions (logins,
+ * exports, user management) are journal entries and audit rows of hall
+ * '000' in its own epoch (store.c, audit.c), so they never meet a hall's
+ * (hall, epoch, seq) or (hall, id).
  * Owned rows (customers, bills, staff, ref_data, work_updates) carry chg,
  * the clock value when they were last written (triggers).  A pull first
  * advances the clock in a write transaction of its own, then reads rows
@@ -227,7 +235,12 @@ static const char base_ddl[] =
 	"CREATE TABLE IF NOT EXISTS work_updates(id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" hall TEXT NOT NULL, kind TEXT NOT NULL, number TEXT NOT NULL, stage TEXT NOT NULL,"
 	" status TEXT, note TEXT NOT NULL DEFAULT '', staff_id TEXT, at TEXT NOT NULL,"
-	" chg INTEGER NOT NULL DEFAULT 0);";
+	" chg INTEGER NOT NULL DEFAULT 0);"
+	/* the hall's sessions table (schema.c) without its foreign key: a
+	 * central's staff are keyed (hall, id) */
+	"CREATE TABLE IF NOT EXISTS sessions(token_hash TEXT PRIMARY KEY,"
+	" staff_id TEXT NOT NULL, uid INTEGER NOT NULL, pw_tag TEXT NOT NULL,"
+	" created_at TEXT NOT NULL, expires_at TEXT NOT NULL, revoked_at TEXT) WITHOUT ROWID;";
 
 static bool has_column(struct sync_be *b, const char *table, const char *col)
 {
@@ -268,6 +281,43 @@ static void chg_triggers(struct sbuf *q, const char *t)
 	          t, t, t);
 }
 
+/* Staff rows keyed by id alone: a central made before staff were keyed
+ * (hall, id).  hello() refuses it until `hall central init` rebuilds it. */
+static bool staff_keyed_by_id(struct sync_be *b)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+	if (sqlite3_prepare_v2(b->db, "SELECT count(*) FROM pragma_table_info('staff') WHERE pk > 0",
+	                       -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n == 1;
+}
+
+static void create_ddl(const struct sync_tab *t, const char *name, struct sbuf *q);
+
+/* Rebuild such a staff table keyed (hall, id), keeping its rows (their
+ * ids were unique) and their chg; indexes and triggers follow in init. */
+static void staff_rekey(struct sync_be *b, const struct sync_tab *t, struct sbuf *q)
+{
+	create_ddl(t, "staff_rekeyed", q);
+	struct sbuf cols;
+	sbuf_init(&cols);
+	bool first = true;
+	for (int i = 0; i < t->ncols; i++)
+		if (has_column(b, "staff", t->cols[i].name)) {
+			sbuf_addf(&cols, "%s\"%s\"", first ? "" : ", ", t->cols[i].name);
+			first = false;
+		}
+	sbuf_addf(q, "INSERT INTO staff_rekeyed(%s, hall, chg) SELECT %s, hall, chg FROM staff;"
+	          "DROP TABLE staff; ALTER TABLE staff_rekeyed RENAME TO staff;"
+	          "CREATE INDEX staff_hall ON staff(hall);",
+	          sbuf_str(&cols), sbuf_str(&cols));
+	if (cols.oom)
+		q->oom = true;
+	sbuf_free(&cols);
+}
+
 /* The DDL of one central table (or the ALTERs that bring it up to date). */
 static void table_ddl(struct sync_be *b, const struct sync_tab *t, struct sbuf *q)
 {
@@ -278,13 +328,28 @@ static void table_ddl(struct sync_be *b, const struct sync_tab *t, struct sbuf *
 				          t->cols[i].name, t->cols[i].type);
 		if (!t->has_hall && !has_column(b, t->name, "hall"))
 			sbuf_addf(q, "ALTER TABLE \"%s\" ADD COLUMN hall TEXT;", t->name);
+		if (strcmp(t->name, "staff") == 0 && staff_keyed_by_id(b))
+			staff_rekey(b, t, q);
 		return;
 	}
-	sbuf_addf(q, "CREATE TABLE \"%s\"(", t->name);
+	create_ddl(t, t->name, q);
+	if (t->kind == SYNC_TAB_CHILD)
+		sbuf_addf(q, "CREATE INDEX \"%s_hall_key\" ON \"%s\"(hall, \"%s\");",
+		          t->name, t->name, t->key);
+	if (t->kind == SYNC_TAB_OWNED)
+		sbuf_addf(q, "CREATE INDEX \"%s_hall\" ON \"%s\"(hall);", t->name, t->name);
+}
+
+/* CREATE TABLE name: the central copy of hall table t.  Staff are keyed
+ * (hall, id): every hall's accounts and the branch's own ('000'). */
+static void create_ddl(const struct sync_tab *t, const char *name, struct sbuf *q)
+{
+	bool staff = strcmp(t->name, "staff") == 0;
+	sbuf_addf(q, "CREATE TABLE \"%s\"(", name);
 	for (int i = 0; i < t->ncols; i++) {
 		const struct sync_col *c = &t->cols[i];
 		sbuf_addf(q, "%s\"%s\" %s", i ? ", " : "", c->name, c->type);
-		if (t->kind == SYNC_TAB_OWNED && strcmp(c->name, "id") == 0)
+		if (t->kind == SYNC_TAB_OWNED && !staff && strcmp(c->name, "id") == 0)
 			sbuf_adds(q, " PRIMARY KEY");
 		if (strcmp(c->name, "hall") == 0 && t->kind != SYNC_TAB_OWNED)
 			sbuf_adds(q, " NOT NULL");
@@ -293,18 +358,13 @@ static void table_ddl(struct sync_be *b, const struct sync_tab *t, struct sbuf *
 		sbuf_addf(q, ", hall TEXT%s", t->kind == SYNC_TAB_OWNED ? "" : " NOT NULL");
 	if (t->kind == SYNC_TAB_OWNED)
 		sbuf_adds(q, ", chg INTEGER NOT NULL DEFAULT 0");
-	if (t->kind == SYNC_TAB_FACT)
+	if (t->kind == SYNC_TAB_FACT || staff)
 		sbuf_adds(q, ", PRIMARY KEY (hall, id)");
 	if (strcmp(t->name, "customers") == 0)
 		sbuf_adds(q, ", UNIQUE (account_no)");
 	if (strcmp(t->name, "bills") == 0)
 		sbuf_adds(q, ", UNIQUE (account_no, period)");
 	sbuf_adds(q, ");");
-	if (t->kind == SYNC_TAB_CHILD)
-		sbuf_addf(q, "CREATE INDEX \"%s_hall_key\" ON \"%s\"(hall, \"%s\");",
-		          t->name, t->name, t->key);
-	if (t->kind == SYNC_TAB_OWNED)
-		sbuf_addf(q, "CREATE INDEX \"%s_hall\" ON \"%s\"(hall);", t->name, t->name);
 }
 
 static int sq_init(struct sync_be *b, struct hall_err *err)
@@ -381,6 +441,13 @@ static int sq_hello(struct sync_be *b, const char *hall, struct hall_err *err)
 		return SYNC_SCHEMA;
 	}
 	meta_int(b, "hall_schema_version", &hv);
+	if (staff_keyed_by_id(b)) {
+		hall_err_set(err, HALL_EVERSION, NULL,
+			"中心库 %s 的员工表仍按工号单独编号（旧版本）：请管理员用本版本运行 hall central init --central sqlite:%s 升级",
+			"the central %s still keys staff by id alone (an older version): the administrator must upgrade it "
+			"with hall central init --central sqlite:%s from this version", b->path, b->path);
+		return SYNC_SCHEMA;
+	}
 	if (sv < SYNC_CENTRAL_VERSION || hv < STORE_SCHEMA_VERSION) {
 		hall_err_set(err, HALL_EVERSION, NULL,
 			"中心库的数据结构比本营业厅旧（中心库 %lld/%lld，本程序 %d/%d）：请管理员用新版本运行 hall central init 升级中心库",
@@ -430,6 +497,27 @@ static int sq_enrolled(struct sync_be *b, const char *hall, bool *yes,
 	return SYNC_OK;
 }
 
+/* The central's own code ('000') keys its own staff (the branch's
+ * accounts), journal and audit rows: no hall may be enrolled, seeded or
+ * pushed under it. */
+static int not_own_code(struct sync_be *b, const char *hall, struct hall_err *err)
+{
+	char own[16] = "000";
+	sqlite3_stmt *mt = stmt(b, "SELECT value FROM meta WHERE key = 'hall_code'", err);
+	if (!mt)
+		return SYNC_REJECTED;
+	if (sqlite3_step(mt) == SQLITE_ROW && sqlite3_column_text(mt, 0))
+		snprintf(own, sizeof own, "%s", (const char *)sqlite3_column_text(mt, 0));
+	sqlite3_reset(mt);
+	if (strcmp(hall, own) != 0 && strcmp(hall, "000") != 0)
+		return SYNC_OK;
+	hall_err_set(err, HALL_EINVAL, "hall",
+		"营业厅编码 %s 是中心库自己的编码（分公司账号和中心库的日志用它），不能登记为营业厅：请换一个编码",
+		"hall code %s is the central store's own code (its branch accounts and journal use it); "
+		"no hall can be enrolled with it: give the hall another code", hall);
+	return SYNC_REJECTED;
+}
+
 static int sq_enrol(struct sync_be *b, const char *hall, const char *name,
                     int64_t base_epoch, int64_t base_seq, const char *password,
                     char *role, size_t rolesz, struct hall_err *err)
@@ -437,6 +525,9 @@ static int sq_enrol(struct sync_be *b, const char *hall, const char *name,
 	(void)password;
 	if (role && rolesz)
 		role[0] = '\0';
+	int orc = not_own_code(b, hall, err);
+	if (orc != SYNC_OK)
+		return orc;
 	char now[21];
 	store_now_utc(now);
 	sqlite3_stmt *st = stmt(b,
@@ -490,6 +581,9 @@ static int sq_seed(struct sync_be *b, const char *hall, const char *tbl,
 	if (!t || t->kind != SYNC_TAB_OWNED)
 		return hall_err_set(err, HALL_EDB, NULL, "内部错误：不能导入表 %s",
 		                    "internal error: cannot seed table %s", tbl), SYNC_LOCAL;
+	int orc = not_own_code(b, hall, err);
+	if (orc != SYNC_OK)
+		return orc;
 	struct sbuf sql, cols, vals;
 	sbuf_init(&sql);
 	sbuf_init(&cols);
