@@ -20,7 +20,8 @@
 #define PQ_FUNCS(X) \
 	X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) \
 	X(PQexec) X(PQexecParams) X(PQresultStatus) X(PQresultErrorField) \
-	X(PQntuples) X(PQgetvalue) X(PQclear) X(PQtransactionStatus)
+	X(PQntuples) X(PQgetvalue) X(PQclear) X(PQtransactionStatus) \
+	X(PQputCopyData) X(PQputCopyEnd) X(PQgetResult)
 
 static struct {
 #define PQ_PTR(name) __typeof__(name) *name;
@@ -118,4 +119,16 @@ void PQclear(PGresult *res)
 PGTransactionStatusType PQtransactionStatus(const PGconn *conn)
 {
 	return conn ? pq.PQtransactionStatus(conn) : PQTRANS_UNKNOWN;
+}
+int PQputCopyData(PGconn *conn, const char *buffer, int nbytes)
+{
+	return pq.PQputCopyData(conn, buffer, nbytes);
+}
+int PQputCopyEnd(PGconn *conn, const char *errormsg)
+{
+	return pq.PQputCopyEnd(conn, errormsg);
+}
+PGresult *PQgetResult(PGconn *conn)
+{
+	return conn ? pq.PQgetResult(conn) : NULL;
 }
