@@ -402,7 +402,7 @@ static const char functions[] =
 " SECURITY DEFINER SET search_path = central, pg_temp AS $f$"
 " BEGIN"
 "  IF EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = pg_my_temp_schema()"
-"   AND c.relname IN ('_hall_stage', '_b2', '_b3', '_l', '_m')"
+"   AND c.relname IN ('_hall_stage', '_b2', '_b3', '_l', '_m', '_v')"
 "   AND (c.relowner <> current_user::regrole OR c.relkind <> 'r')) THEN"
 "   RAISE EXCEPTION USING ERRCODE = 'HA002',"
 "    MESSAGE = format('role %s made a temporary table of the push itself', session_user);"
@@ -427,7 +427,7 @@ static const char functions[] =
 "CREATE OR REPLACE FUNCTION hall_apply(p_hall text, p_epoch bigint) RETURNS bigint"
 " LANGUAGE plpgsql SECURITY DEFINER SET search_path = central, pg_temp SET work_mem = '64MB' AS $f$"
 " DECLARE h record; t record; bad record; c record; v_last bigint; v_bad bigint; v_noseq bool;"
-"  v_now text; v_cols text; v_vals text; v_set text;"
+"  v_now text; v_cols text; v_vals text; v_set text; v_first bigint;"
 " BEGIN"
 "  PERFORM hall_check(p_hall);"
 "  PERFORM hall_temp_check();"
@@ -438,7 +438,8 @@ static const char functions[] =
 "  PERFORM pg_advisory_xact_lock(hashtext('hall-push:' || p_hall));"
 "  v_now := to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"');"
 "  SELECT max(x.seq), min(x.seq) FILTER (WHERE x.kind IS NULL OR x.tbl IS NULL OR x.row_id IS NULL"
-"   OR x.payload IS NULL OR x.at IS NULL), bool_or(x.seq IS NULL) INTO v_last, v_bad, v_noseq"
+"   OR x.payload IS NULL OR x.at IS NULL), bool_or(x.seq IS NULL), min(x.seq)"
+"   INTO v_last, v_bad, v_noseq, v_first"
 "   FROM pg_temp._hall_stage x;"
 "  IF v_bad IS NOT NULL OR v_noseq THEN RAISE EXCEPTION USING ERRCODE = 'HA003',"
 "   MESSAGE = format('entry %s/%s/%s: a field is missing', p_hall, p_epoch, coalesce(v_bad::text, '?'));"
@@ -449,8 +450,10 @@ static const char functions[] =
 "  CREATE TEMP TABLE IF NOT EXISTS _b3(seq bigint, kind text, tbl text, row_id bigint, j jsonb,"
 "   staff_id text, after_base bool, last bool) ON COMMIT DELETE ROWS;"
 "  CREATE TEMP TABLE IF NOT EXISTS _m(seq bigint, account_no text, period text, principal bigint,"
-"   prepaid bigint) ON COMMIT DELETE ROWS;"
-"  DELETE FROM pg_temp._b3; DELETE FROM pg_temp._m;"
+"   prepaid bigint, paid_on text) ON COMMIT DELETE ROWS;"
+"  CREATE TEMP TABLE IF NOT EXISTS _v(seq bigint, account_no text, period text, paid bigint, status text)"
+"   ON COMMIT DELETE ROWS;"
+"  DELETE FROM pg_temp._b3; DELETE FROM pg_temp._m; DELETE FROM pg_temp._v;"
 /* the entries the central did not have yet, payloads parsed here once;
  * last: the batch's latest entry of its row (which the central keeps) */
 "  WITH ins AS (INSERT INTO journal(hall, epoch, seq, kind, tbl, row_id, payload, staff_id, counter, at,"
@@ -464,7 +467,7 @@ static const char functions[] =
 "   GROUP BY x.tbl, x.row_id HAVING count(*) > 1) d WHERE b.tbl = d.tbl AND b.row_id = d.row_id AND b.seq < d.m;"
 /* reversals: a payment going from ok to void takes its shares back */
 "  INSERT INTO pg_temp._m SELECT l.seq, a.account_no, a.bill_period, -coalesce(a.principal_fen, 0),"
-"   -coalesce(a.prepaid_fen, 0)"
+"   -coalesce(a.prepaid_fen, 0), coalesce(p.paid_on, p.business_date)"
 "   FROM pg_temp._b3 l JOIN payments p ON p.hall = p_hall AND p.id = l.row_id AND p.status = 'ok'"
 "   JOIN payment_alloc a ON a.hall = p_hall AND a.payment_id = p.id"
 "   WHERE l.tbl = 'payments' AND l.last AND l.j ->> 'status' = 'void' AND l.after_base;"
@@ -500,7 +503,8 @@ static const char functions[] =
 "  END LOOP;"
 /* new shares of payments that are not void */
 "  INSERT INTO pg_temp._m SELECT b.seq, el ->> 'account_no', el ->> 'bill_period',"
-"   coalesce((el ->> 'principal_fen')::bigint, 0), coalesce((el ->> 'prepaid_fen')::bigint, 0)"
+"   coalesce((el ->> 'principal_fen')::bigint, 0), coalesce((el ->> 'prepaid_fen')::bigint, 0),"
+"   coalesce(p.paid_on, p.business_date)"
 "   FROM pg_temp._b3 b JOIN payments p ON p.hall = p_hall AND p.id = b.row_id AND p.status <> 'void',"
 "   LATERAL jsonb_array_elements(CASE jsonb_typeof(b.j) WHEN 'array' THEN b.j"
 "    ELSE jsonb_build_array(b.j) END) el"
@@ -521,15 +525,36 @@ static const char functions[] =
 "   PERFORM 1 FROM bills x JOIN (SELECT DISTINCT account_no, period FROM _m) d"
 "    ON x.account_no = d.account_no AND x.period = d.period ORDER BY x.id FOR UPDATE OF x;"
 "   PERFORM 1 FROM customers x WHERE x.account_no IN (SELECT account_no FROM _m) ORDER BY x.id FOR UPDATE;"
-"   WITH d AS (SELECT account_no, period, sum(principal) AS p FROM _m WHERE period IS NOT NULL"
-"     GROUP BY account_no, period),"
+/* the hall's verdicts: the bill rows it journaled with its payments and
+ * reversals (bill.pay, bill.restore), status decided with its late fee
+ * rules; those of this batch and of the entries just before it (a
+ * payment's entries may straddle two batches) */
+"   INSERT INTO pg_temp._v SELECT b.seq, b.j ->> 'account_no', b.j ->> 'period', (b.j ->> 'paid_fen')::bigint,"
+"    b.j ->> 'status' FROM pg_temp._b3 b WHERE b.tbl = 'bills' AND jsonb_typeof(b.j) = 'object'"
+"    UNION ALL SELECT j.seq, y.x ->> 'account_no', y.x ->> 'period', (y.x ->> 'paid_fen')::bigint,"
+"    y.x ->> 'status' FROM journal j, LATERAL (SELECT j.payload::jsonb AS x) y"
+"    WHERE j.hall = p_hall AND j.epoch = p_epoch AND j.seq >= v_first - 130 AND j.seq < v_first"
+"     AND j.tbl = 'bills';"
+"   WITH d AS (SELECT account_no, period, sum(principal) AS p, max(seq) AS s, max(paid_on) AS on_"
+"     FROM _m WHERE period IS NOT NULL GROUP BY account_no, period),"
 "    o AS (SELECT x.account_no, greatest(0, x.paid_fen + d.p - x.amount_fen) AS over FROM bills x"
 "     JOIN d ON x.account_no = d.account_no AND x.period = d.period),"
 "    pp AS (SELECT account_no, sum(v) AS v FROM (SELECT account_no, prepaid AS v FROM _m"
 "     UNION ALL SELECT account_no, over FROM o) u GROUP BY account_no),"
 "    ub AS (UPDATE bills x SET paid_fen = least(x.amount_fen, greatest(0, x.paid_fen + d.p)),"
-"     status = CASE WHEN least(x.amount_fen, greatest(0, x.paid_fen + d.p)) >= x.amount_fen THEN 'paid'"
-"      WHEN greatest(0, x.paid_fen + d.p) > 0 THEN 'partial' ELSE 'unpaid' END"
+/* the hall's rule: 'paid' only when the principal and the late fee are
+ * settled.  The hall's verdict on the same paid amount decides; without
+ * one (the central holds money the hall did not see), 'paid' only if
+ * nothing came after the due date (the last share, principal paid
+ * elsewhere) */
+"     status = CASE WHEN least(x.amount_fen, greatest(0, x.paid_fen + d.p)) >= x.amount_fen THEN coalesce("
+"       (SELECT CASE v.status WHEN 'paid' THEN 'paid' ELSE 'partial' END FROM _v v"
+"        WHERE v.account_no = x.account_no AND v.period = x.period AND v.seq < d.s AND v.seq >= d.s - 130"
+"         AND v.paid = least(x.amount_fen, greatest(0, x.paid_fen + d.p)) ORDER BY v.seq DESC LIMIT 1),"
+"       CASE WHEN coalesce(x.paid_elsewhere_on, '') > x.due_date OR coalesce(d.on_, '') > x.due_date"
+"        THEN 'partial' ELSE 'paid' END)"
+"      WHEN greatest(0, x.paid_fen + d.p) > 0 OR coalesce(x.fee_paid_elsewhere_fen, 0) > 0 THEN 'partial'"
+"      ELSE 'unpaid' END"
 "     FROM d WHERE x.account_no = d.account_no AND x.period = d.period RETURNING 1)"
 "   UPDATE customers x SET prepaid_fen = greatest(0, x.prepaid_fen + pp.v)"
 "    FROM pp WHERE x.account_no = pp.account_no AND pp.v <> 0;"
