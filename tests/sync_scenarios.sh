@@ -333,29 +333,38 @@ cq "UPDATE ${C}customers SET phone = '1380000' || substr(account_no, length(acco
 	WHERE hall IN ('004', '005', '006') AND CAST(substr(account_no, length(account_no)) AS INTEGER) % 2 = 1" >/dev/null
 changed=$(cq "SELECT count(*) FROM ${C}customers WHERE hall IN ('004', '005', '006') AND phone LIKE '1380000%'")
 # the first runs are killed while pushing; the last quarter while pulling
-# (after a push that ran to its end)
-kills=${SYNC_KILLS:-50}; i=0; early=0; mid=0; inpull=0
-while [ $i -lt $kills ]; do
+# (after a push that ran to its end).  Counted are the runs the kill hit
+# (the sync still running); a sync that finished first does not count, and
+# the next waits less.  Every third run the hall takes a payment first, so
+# there is always something to push.
+kills=${SYNC_KILLS:-50}; i=0; landed=0; early=0; mid=0; inpull=0; span=550
+while [ $landed -lt $kills ] && [ $i -lt $((kills * 2)) ]; do
 	code=$(printf '00%d' $((4 + i % 3)))
+	[ $((i % 3)) -eq 0 ] && pay $code "$(unpaid_account $code $((i / 3)))" 1.23
 	a0=$(cq "SELECT coalesce(max(acked_seq), 0) FROM ${C}central_cursor WHERE hall = '$code'")
 	only=""
-	if [ $i -ge $((kills - kills / 4)) ]; then
+	if [ $landed -ge $((kills - kills / 4)) ]; then
 		only="--only pull"
 		"$HALL_BIN" sync --db "$(db_of $code)" --central "$(url_for $code)" --only push >/dev/null 2>&1
 	fi
 	# env execs hall: $! is the sync itself
 	env HALL_SYNC_BATCH=5 HALL_SYNC_PAUSE_MS=8 "$HALL_BIN" sync --db "$(db_of $code)" --central "$(url_for $code)" $only >/dev/null 2>&1 &
 	spid=$!
-	ms=$(( 50 + $(rnd) % 550 ))
+	ms=$(( 20 + $(rnd) % span ))
 	[ -n "$only" ] && ms=$(( 5 + $(rnd) % 150 ))
 	sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
-	if kill -9 "$spid" 2>/dev/null; then [ -n "$only" ] && inpull=$((inpull + 1)); else early=$((early + 1)); fi
+	if kill -9 "$spid" 2>/dev/null; then
+		landed=$((landed + 1)); [ -n "$only" ] && inpull=$((inpull + 1))
+	else
+		early=$((early + 1)); [ $span -gt 90 ] && span=$((span * 2 / 3))
+	fi
 	wait "$spid" 2>/dev/null
 	a1=$(cq "SELECT coalesce(max(acked_seq), 0) FROM ${C}central_cursor WHERE hall = '$code'")
 	[ "$a1" -gt "$a0" ] && [ "$a1" -lt "$(sq "$(db_of $code)" 'SELECT max(seq) FROM journal')" ] && mid=$((mid + 1))
 	i=$((i + 1))
 done
-echo "# $BACKEND: $kills kill -9 runs: $mid killed mid-push, $inpull killed while pulling, $early finished before the kill"
+echo "# $BACKEND: $landed kill -9 in $i runs: $mid killed mid-push, $inpull killed while pulling; $early finished before the kill"
+eq "$BACKEND: $kills syncs killed -9 at random points" "$landed" "$kills"
 if [ "$mid" -ge $((kills / 3)) ]; then ok "$BACKEND: kills landed mid-push ($mid of $kills)"; else nok "$BACKEND: kills landed mid-push" "$mid of $kills"; fi
 if [ "$inpull" -ge 2 ]; then ok "$BACKEND: kills landed while pulling ($inpull)"; else nok "$BACKEND: kills landed while pulling" "$inpull"; fi
 for code in 004 005 006; do
