@@ -158,6 +158,28 @@ cq "UPDATE ${C}bills SET paid_elsewhere_on = '2025-03-20' WHERE account_no = '$l
 check "$BACKEND: once the central mends it the pull completes" 0 sync_hall 001
 eq "$BACKEND: and everything of it is applied" "$(sq "$(db_of 001)" "SELECT count(*) FROM customers WHERE phone = '13911110000'")" "1"
 
+# ------------- the central's bill status follows the hall's rule: 'paid'
+# only when the principal and the late fee are both settled
+mark "the central's bill status: principal and late fee"
+cs=$(sq "$(db_of 001)" "SELECT account_no FROM customers WHERE category = 'residential' AND status = 'normal' ORDER BY account_no LIMIT 1 OFFSET 9")
+bst() { echo "$(sq "$(db_of 001)" "SELECT status FROM bills WHERE account_no = '$cs' AND period = '2025-03'") $(cq "SELECT status FROM ${C}bills WHERE account_no = '$cs' AND period = '2025-03'")"; }
+cq "INSERT INTO ${C}bills(account_no, period, kwh, amount_fen, paid_fen, due_date, status, created_at, hall)
+	VALUES ('$cs', '2025-03', 100, 10000, 0, '2025-04-25', 'unpaid', '2025-03-01T00:00:00Z', '001')" >/dev/null
+check "$BACKEND: pull an overdue bill" 0 sync_hall 001
+# billing receives the principal 30 days late (a fee of 3.00 owed); before
+# the hall hears of it, the customer pays 1.00 there: late fee only
+cq "UPDATE ${C}bills SET paid_fen = 10000, paid_elsewhere_on = '2025-05-25', status = 'partial'
+	WHERE account_no = '$cs' AND period = '2025-03'" >/dev/null
+check "$BACKEND: 1.00 of late fee at the hall" 0 pay 001 "$cs" 1.00
+check "$BACKEND: sync it" 0 sync_hall 001
+eq "$BACKEND: principal paid, 2.00 of fee owed: 'partial' at the hall and at the central" "$(bst)" "partial partial"
+check "$BACKEND: the hall shows the fee left" 0 env HALL_PASSWORD=demo1234 "$HALL_BIN" bills --db "$(db_of 001)" "$cs"
+has "$BACKEND: 2.00 late fee due on the 2025-03 bill" "$T/out" "2025-03  2025-04-25            0.00        2.00"
+check "$BACKEND: the clerk takes the rest of the fee" 0 pay 001 "$cs" 2.00
+check "$BACKEND: sync the fee" 0 sync_hall 001
+eq "$BACKEND: fee settled: 'paid' at the hall and at the central" "$(bst)" "paid paid"
+same 001 "$BACKEND: after the fees both sides equal"
+
 # ------------------- a payment reversed after the central acknowledged it
 mark "reversal after acknowledgement"
 rv=$(unpaid_account 001 5)
@@ -310,30 +332,39 @@ for code in 004 005 006; do mk_hall $code 1$code 福清$code 900; enrol $code >/
 cq "UPDATE ${C}customers SET phone = '1380000' || substr(account_no, length(account_no) - 3), updated_at = '${today}T23:59:00Z'
 	WHERE hall IN ('004', '005', '006') AND CAST(substr(account_no, length(account_no)) AS INTEGER) % 2 = 1" >/dev/null
 changed=$(cq "SELECT count(*) FROM ${C}customers WHERE hall IN ('004', '005', '006') AND phone LIKE '1380000%'")
-# the first runs are killed while pushing; the last six while pulling
-# (after a push that ran to its end)
-kills=${SYNC_KILLS:-25}; i=0; early=0; mid=0; inpull=0
-while [ $i -lt $kills ]; do
+# the first runs are killed while pushing; the last quarter while pulling
+# (after a push that ran to its end).  Counted are the runs the kill hit
+# (the sync still running); a sync that finished first does not count, and
+# the next waits less.  Every third run the hall takes a payment first, so
+# there is always something to push.
+kills=${SYNC_KILLS:-50}; i=0; landed=0; early=0; mid=0; inpull=0; span=550
+while [ $landed -lt $kills ] && [ $i -lt $((kills * 2)) ]; do
 	code=$(printf '00%d' $((4 + i % 3)))
+	[ $((i % 3)) -eq 0 ] && pay $code "$(unpaid_account $code $((i / 3)))" 1.23
 	a0=$(cq "SELECT coalesce(max(acked_seq), 0) FROM ${C}central_cursor WHERE hall = '$code'")
 	only=""
-	if [ $i -ge $((kills - 6)) ]; then
+	if [ $landed -ge $((kills - kills / 4)) ]; then
 		only="--only pull"
 		"$HALL_BIN" sync --db "$(db_of $code)" --central "$(url_for $code)" --only push >/dev/null 2>&1
 	fi
 	# env execs hall: $! is the sync itself
 	env HALL_SYNC_BATCH=5 HALL_SYNC_PAUSE_MS=8 "$HALL_BIN" sync --db "$(db_of $code)" --central "$(url_for $code)" $only >/dev/null 2>&1 &
 	spid=$!
-	ms=$(( 50 + $(rnd) % 550 ))
+	ms=$(( 20 + $(rnd) % span ))
 	[ -n "$only" ] && ms=$(( 5 + $(rnd) % 150 ))
 	sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
-	if kill -9 "$spid" 2>/dev/null; then [ -n "$only" ] && inpull=$((inpull + 1)); else early=$((early + 1)); fi
+	if kill -9 "$spid" 2>/dev/null; then
+		landed=$((landed + 1)); [ -n "$only" ] && inpull=$((inpull + 1))
+	else
+		early=$((early + 1)); [ $span -gt 90 ] && span=$((span * 2 / 3))
+	fi
 	wait "$spid" 2>/dev/null
 	a1=$(cq "SELECT coalesce(max(acked_seq), 0) FROM ${C}central_cursor WHERE hall = '$code'")
 	[ "$a1" -gt "$a0" ] && [ "$a1" -lt "$(sq "$(db_of $code)" 'SELECT max(seq) FROM journal')" ] && mid=$((mid + 1))
 	i=$((i + 1))
 done
-echo "# $BACKEND: $kills kill -9 runs: $mid killed mid-push, $inpull killed while pulling, $early finished before the kill"
+echo "# $BACKEND: $landed kill -9 in $i runs: $mid killed mid-push, $inpull killed while pulling; $early finished before the kill"
+eq "$BACKEND: $kills syncs killed -9 at random points" "$landed" "$kills"
 if [ "$mid" -ge $((kills / 3)) ]; then ok "$BACKEND: kills landed mid-push ($mid of $kills)"; else nok "$BACKEND: kills landed mid-push" "$mid of $kills"; fi
 if [ "$inpull" -ge 2 ]; then ok "$BACKEND: kills landed while pulling ($inpull)"; else nok "$BACKEND: kills landed while pulling" "$inpull"; fi
 for code in 004 005 006; do

@@ -49,6 +49,32 @@ case "$(asrole "DELETE FROM central.journal WHERE hall = '002'")" in
 case "$(asrole "SELECT central.hall_push('002', 1, '[]')")" in
 	*"may not act"*) ok "pg: nor push as another hall";;
 	*) nok "pg: nor push as another hall";; esac
+case "$(asrole "SELECT central.hall_stage('002')")" in
+	*"may not act"*) ok "pg: nor stage a batch as another hall";;
+	*) nok "pg: nor stage a batch as another hall";; esac
+case "$(asrole "SELECT central.hall_apply('002', 1)")" in
+	*"may not act"*) ok "pg: nor apply a batch as another hall";;
+	*) nok "pg: nor apply a batch as another hall";; esac
+# the staging table is the functions' owner's: the hall role may only
+# insert into it (no rule or trigger running with the owner's rights), and
+# a temporary table of that name made by the hall role itself is refused
+case "$(asrole "BEGIN; SELECT central.hall_stage('001');
+	CREATE RULE r AS ON INSERT TO pg_temp._hall_stage DO INSTEAD NOTHING; COMMIT")" in
+	*"must be owner"*) ok "pg: a hall role cannot put a rule on the staging table";;
+	*) nok "pg: a hall role cannot put a rule on the staging table";; esac
+case "$(asrole "CREATE TEMP TABLE _b3(seq bigint); SELECT central.hall_stage('001')")" in
+	*"made a temporary table of the push"*) ok "pg: nor slip in a staging table of its own";;
+	*) nok "pg: nor slip in a staging table of its own";; esac
+case "$(asrole "CREATE TEMP TABLE _hall_stage(seq bigint); SELECT central.hall_apply('001', 1)")" in
+	*"made a temporary table of the push"*) ok "pg: nor have one applied";;
+	*) nok "pg: nor have one applied";; esac
+a1=$(cq "SELECT acked_seq FROM central.central_cursor WHERE hall = '001' AND epoch = 1")
+eq "pg: hall_push with a JSON batch (psql): an empty batch returns the cursor" "$(asrole "SELECT central.hall_push('001', 1, '[]')")" "$a1"
+eq "pg: a hall role may stage and apply its own entries (one sent again changes nothing)" \
+	"$(asrole "BEGIN; SELECT central.hall_stage('001');
+	INSERT INTO pg_temp._hall_stage SELECT seq, kind, tbl, row_id, payload, staff_id, counter, at
+	 FROM (VALUES (1::bigint, 'x', 'x', 1::bigint, '{}', NULL, NULL::bigint, 'x')) v(seq, kind, tbl, row_id, payload, staff_id, counter, at);
+	SELECT central.hall_apply('001', 1); COMMIT" | tail -n 1)" "$a1"
 check "pg: server not there: unreachable" 10 hall sync --db "$(db_of 001)" --central "postgresql://hall_001:pw-001@/central?host=$T/nowhere"
 has "pg: says so" "$T/err" "cannot reach the central"
 

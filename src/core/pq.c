@@ -20,7 +20,8 @@
 #define PQ_FUNCS(X) \
 	X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) \
 	X(PQexec) X(PQexecParams) X(PQresultStatus) X(PQresultErrorField) \
-	X(PQntuples) X(PQgetvalue) X(PQclear) X(PQtransactionStatus)
+	X(PQntuples) X(PQgetvalue) X(PQclear) X(PQtransactionStatus) \
+	X(PQputCopyData) X(PQputCopyEnd) X(PQgetResult)
 
 static struct {
 #define PQ_PTR(name) __typeof__(name) *name;
@@ -121,5 +122,17 @@ void PQclear(PGresult *res)
 PGTransactionStatusType PQtransactionStatus(const PGconn *conn)
 {
 	return conn ? pq.PQtransactionStatus(conn) : PQTRANS_UNKNOWN;
+}
+int PQputCopyData(PGconn *conn, const char *buffer, int nbytes)
+{
+	return conn ? pq.PQputCopyData(conn, buffer, nbytes) : -1;
+}
+int PQputCopyEnd(PGconn *conn, const char *errormsg)
+{
+	return conn ? pq.PQputCopyEnd(conn, errormsg) : -1;
+}
+PGresult *PQgetResult(PGconn *conn)
+{
+	return conn ? pq.PQgetResult(conn) : NULL;
 }
 #pragma GCC visibility pop

@@ -45,8 +45,8 @@ struct sync_be_ops {
 	const char *scheme;
 	/* journal entries per push batch by default: SQLite 2000 (a batch
 	 * holds the central's one writer lock, other halls wait), PostgreSQL
-	 * 10000 (halls do not wait for one another; fewer, bigger calls of
-	 * hall_push keep the push within 3x of COPY) */
+	 * 10000 (halls do not wait for one another; a batch is COPYed into
+	 * a staging table and applied set-based, within 3x of COPY) */
 	int batch;
 	/* Connect; SYNC_UNREACHABLE when the central cannot be reached,
 	 * SYNC_AUTH for wrong credentials. */

@@ -15,7 +15,10 @@
  *   hall_version()                  'sync/hall' schema versions
  *   hall_hello(hall)                checks the hall
  *   hall_cursors(hall)              acknowledged seq per epoch
- *   hall_push(hall, epoch, batch)   the push transaction (returns the cursor)
+ *   hall_stage(hall)                the session's empty staging table
+ *   hall_apply(hall, epoch)         apply what was COPYed into it, advance
+ *                                   the cursor (returns it)
+ *   hall_push(hall, epoch, batch)   the same with a JSON array (psql)
  *   hall_pull(hall, since, until)   owned rows changed in [since, until)
  *   hall_verify(hall)               per-day figures
  *
@@ -207,7 +210,9 @@ static int pg_open(const char *url, struct sync_be **out, struct hall_err *err)
 		free(b);
 		return f;
 	}
-	PQclear(PQexec(b->pg, "SET client_min_messages = warning"));
+	/* temp_buffers before the session's first temporary table: a push
+	 * batch's staging tables stay in memory */
+	PQclear(PQexec(b->pg, "SET client_min_messages = warning; SET temp_buffers = '64MB'"));
 	*out = b;
 	return SYNC_OK;
 }
@@ -383,81 +388,135 @@ static const char functions[] =
 "   FROM work_updates w WHERE w.hall = p_hall AND w.chg >= p_since AND w.chg < p_until ORDER BY w.id;"
 " END $f$;"
 
-/* The push: insert-if-absent, apply the new entries, advance the cursor,
- * all in the caller's one transaction. */
-"CREATE OR REPLACE FUNCTION hall_push(p_hall text, p_epoch bigint, p_batch jsonb) RETURNS bigint"
-" LANGUAGE plpgsql SECURITY DEFINER SET search_path = central, pg_temp AS $f$"
-" DECLARE h record; t record; bad record; c record; v_last bigint; v_bad bigint; v_noseq bool;"
-"  v_now text;"
+/* The push, one transaction per batch (sync_pg.c pg_push):
+ *   hall_stage(hall)          the session's staging table, empty
+ *   COPY pg_temp._hall_stage  the batch's entries
+ *   hall_apply(hall, epoch)   insert-if-absent into the journal, apply the
+ *                             new entries set-based (each payload parsed
+ *                             once), advance the cursor; returns it
+ * The temporary tables are created by the functions' owner (a hall role
+ * gets INSERT on the staging table only, so it can attach no trigger or
+ * rule that would run with the owner's rights); hall_temp_check refuses
+ * a temporary table of those names that another role made. */
+"CREATE OR REPLACE FUNCTION hall_temp_check() RETURNS void LANGUAGE plpgsql"
+" SECURITY DEFINER SET search_path = central, pg_temp AS $f$"
+" BEGIN"
+"  IF EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = pg_my_temp_schema()"
+"   AND c.relname IN ('_hall_stage', '_b2', '_b3', '_l', '_m', '_v')"
+"   AND (c.relowner <> current_user::regrole OR c.relkind <> 'r')) THEN"
+"   RAISE EXCEPTION USING ERRCODE = 'HA002',"
+"    MESSAGE = format('role %s made a temporary table of the push itself', session_user);"
+"  END IF;"
+" END $f$;"
+
+"CREATE OR REPLACE FUNCTION hall_stage(p_hall text) RETURNS void LANGUAGE plpgsql"
+" SECURITY DEFINER SET search_path = central, pg_temp AS $f$"
 " BEGIN"
 "  PERFORM hall_check(p_hall);"
+"  PERFORM hall_temp_check();"
+"  IF to_regclass('pg_temp._hall_stage') IS NULL THEN"
+"   CREATE TEMP TABLE _hall_stage(seq bigint, kind text, tbl text, row_id bigint, payload text,"
+"    staff_id text, counter bigint, at text) ON COMMIT DELETE ROWS;"
+/* visible to this session only: PUBLIC is the session's own role */
+"   GRANT INSERT ON TABLE pg_temp._hall_stage TO PUBLIC;"
+"  ELSE"
+"   DELETE FROM pg_temp._hall_stage;"
+"  END IF;"
+" END $f$;"
+
+"CREATE OR REPLACE FUNCTION hall_apply(p_hall text, p_epoch bigint) RETURNS bigint"
+" LANGUAGE plpgsql SECURITY DEFINER SET search_path = central, pg_temp SET work_mem = '64MB' AS $f$"
+" DECLARE h record; t record; bad record; c record; v_last bigint; v_bad bigint; v_noseq bool;"
+"  v_now text; v_cols text; v_vals text; v_set text; v_first bigint;"
+" BEGIN"
+"  PERFORM hall_check(p_hall);"
+"  PERFORM hall_temp_check();"
+"  IF to_regclass('pg_temp._hall_stage') IS NULL THEN"
+"   RAISE EXCEPTION USING ERRCODE = 'HA003', MESSAGE = 'nothing staged: call hall_stage first';"
+"  END IF;"
 "  SELECT * INTO h FROM central_halls WHERE code = p_hall;"
 "  PERFORM pg_advisory_xact_lock(hashtext('hall-push:' || p_hall));"
 "  v_now := to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"');"
-"  CREATE TEMP TABLE IF NOT EXISTS _b2(seq bigint, kind text, tbl text, row_id bigint, j jsonb,"
-"   staff_id text, after_base bool) ON COMMIT DELETE ROWS;"
-"  CREATE TEMP TABLE IF NOT EXISTS _l(seq bigint, kind text, tbl text, row_id bigint, j jsonb,"
-"   after_base bool) ON COMMIT DELETE ROWS;"
-"  CREATE TEMP TABLE IF NOT EXISTS _m(seq bigint, account_no text, period text, principal bigint,"
-"   prepaid bigint) ON COMMIT DELETE ROWS;"
-"  DELETE FROM _b2; DELETE FROM _l; DELETE FROM _m;"
 "  SELECT max(x.seq), min(x.seq) FILTER (WHERE x.kind IS NULL OR x.tbl IS NULL OR x.row_id IS NULL"
-"   OR x.payload IS NULL OR x.at IS NULL), bool_or(x.seq IS NULL) INTO v_last, v_bad, v_noseq"
-"   FROM jsonb_to_recordset(p_batch) AS x(seq bigint, kind text, tbl text, row_id bigint, payload text, at text);"
+"   OR x.payload IS NULL OR x.at IS NULL), bool_or(x.seq IS NULL), min(x.seq)"
+"   INTO v_last, v_bad, v_noseq, v_first"
+"   FROM pg_temp._hall_stage x;"
 "  IF v_bad IS NOT NULL OR v_noseq THEN RAISE EXCEPTION USING ERRCODE = 'HA003',"
 "   MESSAGE = format('entry %s/%s/%s: a field is missing', p_hall, p_epoch, coalesce(v_bad::text, '?'));"
 "  END IF;"
-"  WITH x AS (SELECT * FROM jsonb_to_recordset(p_batch) AS r(seq bigint, kind text, tbl text,"
-"    row_id bigint, payload text, staff_id text, counter bigint, at text)),"
-"   ins AS (INSERT INTO journal(hall, epoch, seq, kind, tbl, row_id, payload, staff_id, counter, at, received_at)"
+"  IF v_last IS NULL THEN"
+"   RETURN coalesce((SELECT x.acked_seq FROM central_cursor x WHERE x.hall = p_hall AND x.epoch = p_epoch), 0);"
+"  END IF;"
+"  CREATE TEMP TABLE IF NOT EXISTS _b3(seq bigint, kind text, tbl text, row_id bigint, j jsonb,"
+"   staff_id text, after_base bool, last bool) ON COMMIT DELETE ROWS;"
+"  CREATE TEMP TABLE IF NOT EXISTS _m(seq bigint, account_no text, period text, principal bigint,"
+"   prepaid bigint, paid_on text) ON COMMIT DELETE ROWS;"
+"  CREATE TEMP TABLE IF NOT EXISTS _v(seq bigint, account_no text, period text, paid bigint, status text)"
+"   ON COMMIT DELETE ROWS;"
+"  DELETE FROM pg_temp._b3; DELETE FROM pg_temp._m; DELETE FROM pg_temp._v;"
+/* the entries the central did not have yet, payloads parsed here once;
+ * last: the batch's latest entry of its row (which the central keeps) */
+"  WITH ins AS (INSERT INTO journal(hall, epoch, seq, kind, tbl, row_id, payload, staff_id, counter, at,"
+"    received_at)"
 "    SELECT p_hall, p_epoch, x.seq, x.kind, x.tbl, x.row_id, x.payload, x.staff_id, x.counter, x.at, v_now"
-"    FROM x ON CONFLICT DO NOTHING RETURNING journal.seq)"
-"  INSERT INTO _b2 SELECT x.seq, x.kind, x.tbl, x.row_id, x.payload::jsonb, x.staff_id,"
-"   (p_epoch > h.base_epoch OR (p_epoch = h.base_epoch AND x.seq > h.base_seq))"
-"   FROM x JOIN ins ON ins.seq = x.seq;"
-"  INSERT INTO _l SELECT DISTINCT ON (b.tbl, b.row_id) b.seq, b.kind, b.tbl, b.row_id, b.j, b.after_base"
-"   FROM _b2 b WHERE b.tbl IN (SELECT name FROM central_tables) ORDER BY b.tbl, b.row_id, b.seq DESC;"
+"    FROM pg_temp._hall_stage x ON CONFLICT DO NOTHING"
+"    RETURNING journal.seq, journal.kind, journal.tbl, journal.row_id, journal.payload, journal.staff_id)"
+"  INSERT INTO pg_temp._b3 SELECT i.seq, i.kind, i.tbl, i.row_id, i.payload::jsonb, i.staff_id,"
+"   (p_epoch > h.base_epoch OR (p_epoch = h.base_epoch AND i.seq > h.base_seq)), true FROM ins i;"
+"  UPDATE pg_temp._b3 b SET last = false FROM (SELECT x.tbl, x.row_id, max(x.seq) AS m FROM pg_temp._b3 x"
+"   GROUP BY x.tbl, x.row_id HAVING count(*) > 1) d WHERE b.tbl = d.tbl AND b.row_id = d.row_id AND b.seq < d.m;"
 /* reversals: a payment going from ok to void takes its shares back */
-"  INSERT INTO _m SELECT l.seq, a.account_no, a.bill_period, -coalesce(a.principal_fen, 0),"
-"   -coalesce(a.prepaid_fen, 0)"
-"   FROM _l l JOIN payments p ON p.hall = p_hall AND p.id = l.row_id AND p.status = 'ok'"
+"  INSERT INTO pg_temp._m SELECT l.seq, a.account_no, a.bill_period, -coalesce(a.principal_fen, 0),"
+"   -coalesce(a.prepaid_fen, 0), coalesce(p.paid_on, p.business_date)"
+"   FROM pg_temp._b3 l JOIN payments p ON p.hall = p_hall AND p.id = l.row_id AND p.status = 'ok'"
 "   JOIN payment_alloc a ON a.hall = p_hall AND a.payment_id = p.id"
-"   WHERE l.tbl = 'payments' AND l.j ->> 'status' = 'void' AND l.after_base;"
-/* facts and child sets: the hall's latest row replaces the central copy */
-"  FOR t IN SELECT DISTINCT l.tbl, ct.kind, ct.key_col, ct.cols FROM _l l JOIN central_tables ct ON ct.name = l.tbl"
-"   WHERE ct.kind IN ('fact', 'child') LOOP"
+"   WHERE l.tbl = 'payments' AND l.last AND l.j ->> 'status' = 'void' AND l.after_base;"
+/* facts and child sets: the hall's latest row replaces the central copy;
+ * the table names come from the registry, the hall and the entries are
+ * bound parameters */
+"  FOR t IN SELECT DISTINCT l.tbl, ct.kind, ct.key_col, ct.cols FROM pg_temp._b3 l"
+"   JOIN central_tables ct ON ct.name = l.tbl WHERE l.last AND ct.kind IN ('fact', 'child') LOOP"
+"   SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum),"
+"    string_agg('r.' || quote_ident(a.attname), ', ' ORDER BY a.attnum)"
+"    INTO v_cols, v_vals FROM pg_attribute a"
+"    WHERE a.attrelid = format('central.%I', t.tbl)::regclass AND a.attnum > 0 AND NOT a.attisdropped"
+"     AND a.attname <> 'hall';"
 "   IF t.kind = 'fact' THEN"
-"    EXECUTE format('INSERT INTO central.%I SELECT r.* FROM _l l, LATERAL jsonb_populate_record("
-"     NULL::central.%I, l.j || jsonb_build_object(''hall'', $1::text)) r"
-"     WHERE l.tbl = %L AND jsonb_typeof(l.j) = ''object''"
-"     ON CONFLICT (hall, id) DO UPDATE SET (%s) = ROW(%s)', t.tbl, t.tbl, t.tbl,"
-"     (SELECT string_agg(quote_ident(col), ', ') FROM unnest(string_to_array(t.cols, ',')) col),"
-"     (SELECT string_agg('excluded.' || quote_ident(col), ', ') FROM unnest(string_to_array(t.cols, ',')) col))"
-"     USING p_hall;"
+"    SELECT format('(%s) = ROW(%s)', string_agg(quote_ident(col), ', '),"
+"     string_agg('excluded.' || quote_ident(col), ', ')) INTO v_set"
+"     FROM unnest(string_to_array(t.cols, ',')) col;"
+"    EXECUTE format('INSERT INTO central.%I(%s, hall) SELECT %s, $1 FROM pg_temp._b3 l,"
+"     LATERAL jsonb_populate_record(NULL::central.%I, l.j) r"
+"     WHERE l.tbl = $2 AND l.last AND jsonb_typeof(l.j) = ''object''"
+"     ON CONFLICT (hall, id) DO UPDATE SET %s', t.tbl, v_cols, v_vals, t.tbl, v_set)"
+"     USING p_hall, t.tbl;"
 "   ELSE"
 "    EXECUTE format('DELETE FROM central.%I x WHERE x.hall = $1 AND x.%I IN"
-"     (SELECT l.row_id FROM _l l WHERE l.tbl = %L)', t.tbl, t.key_col, t.tbl) USING p_hall;"
-"    EXECUTE format('INSERT INTO central.%I SELECT r.* FROM _l l, LATERAL jsonb_array_elements("
-"     CASE jsonb_typeof(l.j) WHEN ''array'' THEN l.j ELSE jsonb_build_array(l.j) END) el,"
-"     LATERAL jsonb_populate_record(NULL::central.%I, el || jsonb_build_object(''hall'', $1::text)) r"
-"     WHERE l.tbl = %L', t.tbl, t.tbl, t.tbl) USING p_hall;"
+"     (SELECT l.row_id FROM pg_temp._b3 l WHERE l.tbl = $2 AND l.last)', t.tbl, t.key_col)"
+"     USING p_hall, t.tbl;"
+"    EXECUTE format('INSERT INTO central.%I(%s, hall) SELECT %s, $1 FROM pg_temp._b3 l,"
+"     LATERAL jsonb_array_elements(CASE jsonb_typeof(l.j) WHEN ''array'' THEN l.j"
+"      ELSE jsonb_build_array(l.j) END) el,"
+"     LATERAL jsonb_populate_record(NULL::central.%I, el) r"
+"     WHERE l.tbl = $2 AND l.last', t.tbl, v_cols, v_vals, t.tbl) USING p_hall, t.tbl;"
 "   END IF;"
 "  END LOOP;"
 /* new shares of payments that are not void */
-"  INSERT INTO _m SELECT b.seq, el ->> 'account_no', el ->> 'bill_period',"
-"   coalesce((el ->> 'principal_fen')::bigint, 0), coalesce((el ->> 'prepaid_fen')::bigint, 0)"
-"   FROM _b2 b JOIN payments p ON p.hall = p_hall AND p.id = b.row_id AND p.status <> 'void',"
+"  INSERT INTO pg_temp._m SELECT b.seq, el ->> 'account_no', el ->> 'bill_period',"
+"   coalesce((el ->> 'principal_fen')::bigint, 0), coalesce((el ->> 'prepaid_fen')::bigint, 0),"
+"   coalesce(p.paid_on, p.business_date)"
+"   FROM pg_temp._b3 b JOIN payments p ON p.hall = p_hall AND p.id = b.row_id AND p.status <> 'void',"
 "   LATERAL jsonb_array_elements(CASE jsonb_typeof(b.j) WHEN 'array' THEN b.j"
 "    ELSE jsonb_build_array(b.j) END) el"
 "   WHERE b.tbl = 'payment_alloc' AND b.after_base;"
-"  SELECT m.seq, m.account_no, m.period INTO bad FROM _m m"
+"  SELECT m.seq, m.account_no, m.period INTO bad FROM pg_temp._m m"
 "   WHERE m.period IS NOT NULL AND m.principal <> 0 AND NOT EXISTS (SELECT 1 FROM bills x"
 "    WHERE x.account_no = m.account_no AND x.period = m.period) ORDER BY m.seq LIMIT 1;"
 "  IF FOUND THEN RAISE EXCEPTION USING ERRCODE = 'HA003', MESSAGE = format("
 "   'entry %s/%s/%s: the bill paid, %s %s, is not at the central', p_hall, p_epoch, bad.seq,"
 "   bad.account_no, bad.period);"
 "  END IF;"
-"  SELECT m.seq, m.account_no INTO bad FROM _m m"
+"  SELECT m.seq, m.account_no INTO bad FROM pg_temp._m m"
 "   WHERE NOT EXISTS (SELECT 1 FROM customers x WHERE x.account_no = m.account_no) ORDER BY m.seq LIMIT 1;"
 "  IF FOUND THEN RAISE EXCEPTION USING ERRCODE = 'HA003', MESSAGE = format("
 "   'entry %s/%s/%s: account %s is not at the central', p_hall, p_epoch, bad.seq, bad.account_no);"
@@ -466,22 +525,43 @@ static const char functions[] =
 "   PERFORM 1 FROM bills x JOIN (SELECT DISTINCT account_no, period FROM _m) d"
 "    ON x.account_no = d.account_no AND x.period = d.period ORDER BY x.id FOR UPDATE OF x;"
 "   PERFORM 1 FROM customers x WHERE x.account_no IN (SELECT account_no FROM _m) ORDER BY x.id FOR UPDATE;"
-"   WITH d AS (SELECT account_no, period, sum(principal) AS p FROM _m WHERE period IS NOT NULL"
-"     GROUP BY account_no, period),"
+/* the hall's verdicts: the bill rows it journaled with its payments and
+ * reversals (bill.pay, bill.restore), status decided with its late fee
+ * rules; those of this batch and of the entries just before it (a
+ * payment's entries may straddle two batches) */
+"   INSERT INTO pg_temp._v SELECT b.seq, b.j ->> 'account_no', b.j ->> 'period', (b.j ->> 'paid_fen')::bigint,"
+"    b.j ->> 'status' FROM pg_temp._b3 b WHERE b.tbl = 'bills' AND jsonb_typeof(b.j) = 'object'"
+"    UNION ALL SELECT j.seq, y.x ->> 'account_no', y.x ->> 'period', (y.x ->> 'paid_fen')::bigint,"
+"    y.x ->> 'status' FROM journal j, LATERAL (SELECT j.payload::jsonb AS x) y"
+"    WHERE j.hall = p_hall AND j.epoch = p_epoch AND j.seq >= v_first - 130 AND j.seq < v_first"
+"     AND j.tbl = 'bills';"
+"   WITH d AS (SELECT account_no, period, sum(principal) AS p, max(seq) AS s, max(paid_on) AS on_"
+"     FROM _m WHERE period IS NOT NULL GROUP BY account_no, period),"
 "    o AS (SELECT x.account_no, greatest(0, x.paid_fen + d.p - x.amount_fen) AS over FROM bills x"
 "     JOIN d ON x.account_no = d.account_no AND x.period = d.period),"
 "    pp AS (SELECT account_no, sum(v) AS v FROM (SELECT account_no, prepaid AS v FROM _m"
 "     UNION ALL SELECT account_no, over FROM o) u GROUP BY account_no),"
 "    ub AS (UPDATE bills x SET paid_fen = least(x.amount_fen, greatest(0, x.paid_fen + d.p)),"
-"     status = CASE WHEN least(x.amount_fen, greatest(0, x.paid_fen + d.p)) >= x.amount_fen THEN 'paid'"
-"      WHEN greatest(0, x.paid_fen + d.p) > 0 THEN 'partial' ELSE 'unpaid' END"
+/* the hall's rule: 'paid' only when the principal and the late fee are
+ * settled.  The hall's verdict on the same paid amount decides; without
+ * one (the central holds money the hall did not see), 'paid' only if
+ * nothing came after the due date (the last share, principal paid
+ * elsewhere) */
+"     status = CASE WHEN least(x.amount_fen, greatest(0, x.paid_fen + d.p)) >= x.amount_fen THEN coalesce("
+"       (SELECT CASE v.status WHEN 'paid' THEN 'paid' ELSE 'partial' END FROM _v v"
+"        WHERE v.account_no = x.account_no AND v.period = x.period AND v.seq < d.s AND v.seq >= d.s - 130"
+"         AND v.paid = least(x.amount_fen, greatest(0, x.paid_fen + d.p)) ORDER BY v.seq DESC LIMIT 1),"
+"       CASE WHEN coalesce(x.paid_elsewhere_on, '') > x.due_date OR coalesce(d.on_, '') > x.due_date"
+"        THEN 'partial' ELSE 'paid' END)"
+"      WHEN greatest(0, x.paid_fen + d.p) > 0 OR coalesce(x.fee_paid_elsewhere_fen, 0) > 0 THEN 'partial'"
+"      ELSE 'unpaid' END"
 "     FROM d WHERE x.account_no = d.account_no AND x.period = d.period RETURNING 1)"
 "   UPDATE customers x SET prepaid_fen = greatest(0, x.prepaid_fen + pp.v)"
 "    FROM pp WHERE x.account_no = pp.account_no AND pp.v <> 0;"
 "  END IF;"
 /* customers: new accounts; a hall's change applied if newer (old values
  * kept), else the central's row is touched so it travels back */
-"  FOR c IN SELECT b.seq, b.kind, b.staff_id, b.j FROM _b2 b WHERE b.tbl = 'customers'"
+"  FOR c IN SELECT b.seq, b.kind, b.staff_id, b.j FROM pg_temp._b3 b WHERE b.tbl = 'customers'"
 "   AND b.kind <> 'customer.prepaid' ORDER BY b.seq LOOP"
 "   INSERT INTO customers(account_no, name, id_type, id_number, phone, address, category, voltage,"
 "    capacity, tariff_form, status, prepaid_fen, extras, created_at, updated_at, hall)"
@@ -512,12 +592,24 @@ static const char functions[] =
 "  END LOOP;"
 "  INSERT INTO staff(id, name, role, pw_hash, active, must_change, failed_logins, created_at, updated_at, hall)"
 "   SELECT r.id, r.name, r.role, '', r.active, 1, 0, r.created_at, r.updated_at, p_hall"
-"   FROM _b2 b, LATERAL jsonb_populate_record(NULL::staff, b.j) r"
+"   FROM pg_temp._b3 b, LATERAL jsonb_populate_record(NULL::staff, b.j) r"
 "   WHERE b.tbl = 'staff' AND r.id IS NOT NULL ON CONFLICT (id) DO NOTHING;"
 "  INSERT INTO central_cursor(hall, epoch, acked_seq, updated_at) VALUES (p_hall, p_epoch, v_last, v_now)"
 "   ON CONFLICT (hall, epoch) DO UPDATE SET acked_seq = greatest(central_cursor.acked_seq, excluded.acked_seq),"
 "   updated_at = excluded.updated_at RETURNING acked_seq INTO v_last;"
 "  RETURN v_last;"
+" END $f$;"
+
+/* the same push with the batch as one JSON array (for psql and older
+ * clients): staged, then applied */
+"CREATE OR REPLACE FUNCTION hall_push(p_hall text, p_epoch bigint, p_batch jsonb) RETURNS bigint"
+" LANGUAGE plpgsql SECURITY DEFINER SET search_path = central, pg_temp AS $f$"
+" BEGIN"
+"  PERFORM hall_stage(p_hall);"
+"  INSERT INTO pg_temp._hall_stage SELECT x.seq, x.kind, x.tbl, x.row_id, x.payload, x.staff_id, x.counter, x.at"
+"   FROM jsonb_to_recordset(p_batch) AS x(seq bigint, kind text, tbl text, row_id bigint, payload text,"
+"    staff_id text, counter bigint, at text);"
+"  RETURN hall_apply(p_hall, p_epoch);"
 " END $f$;"
 
 "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA central FROM PUBLIC;"
@@ -535,6 +627,13 @@ static int pg_init(struct sync_be *b, struct hall_err *err)
 	chg_trigger(&q, "ref_data");
 	chg_trigger(&q, "work_updates");
 	sbuf_adds(&q, functions);
+	/* halls enrolled by an older version may call the functions added since */
+	sbuf_adds(&q,
+		"DO $$ DECLARE r record; BEGIN"
+		" FOR r IN SELECT h.role FROM central_halls h JOIN pg_roles p ON p.rolname = h.role LOOP"
+		"  EXECUTE format('GRANT EXECUTE ON FUNCTION central.hall_stage(text), central.hall_apply(text, bigint)"
+		"   TO %I', r.role);"
+		" END LOOP; END $$;");
 	char now[21];
 	store_now_utc(now);
 	sbuf_addf(&q,
@@ -633,7 +732,8 @@ static int pg_enrol(struct sync_be *b, const char *hall, const char *name,
 				" EXECUTE format('GRANT USAGE ON SCHEMA central TO %I', r);"
 				" EXECUTE format('GRANT EXECUTE ON FUNCTION central.hall_version(), central.hall_hello(text),"
 				"  central.hall_cursors(text), central.hall_verify(text), central.hall_pull(text, xid8, xid8),"
-				"  central.hall_push(text, bigint, jsonb) TO %I', r);"
+				"  central.hall_push(text, bigint, jsonb), central.hall_stage(text), central.hall_apply(text, bigint)"
+				"  TO %I', r);"
 				" PERFORM set_config('hall.pw', '', true);"
 				" END $$", 0, NULL, NULL, "建立账号", "creating the role", err);
 	}
@@ -711,44 +811,106 @@ static int pg_acked(struct sync_be *b, const char *hall, int64_t epoch,
 
 /* -------------------------------------------------------------- push */
 
+/* A field of COPY's text format: backslash, tab, newline and carriage
+ * return escaped, NULL as \N. */
+static void copy_field(struct sbuf *q, const char *s, bool last)
+{
+	if (!s) {
+		sbuf_adds(q, "\\N");
+	} else {
+		while (*s) {
+			size_t n = strcspn(s, "\\\t\n\r");
+			sbuf_add(q, s, n);
+			s += n;
+			if (!*s)
+				break;
+			sbuf_addc(q, '\\');
+			sbuf_addc(q, *s == '\t' ? 't' : *s == '\n' ? 'n' : *s == '\r' ? 'r' : '\\');
+			s++;
+		}
+	}
+	sbuf_addc(q, last ? '\n' : '\t');
+}
+
+/* COPY the batch into the staging table: SYNC_OK or a classified failure. */
+static int copy_batch(struct sync_be *b, const struct sync_entry *e, int n,
+                      struct hall_err *err)
+{
+	struct sbuf q;
+	sbuf_init(&q);
+	for (int i = 0; i < n; i++) {
+		sbuf_addf(&q, "%lld\t", (long long)e[i].seq);
+		copy_field(&q, e[i].kind, false);
+		copy_field(&q, e[i].tbl, false);
+		sbuf_addf(&q, "%lld\t", (long long)e[i].row_id);
+		copy_field(&q, e[i].payload, false);
+		copy_field(&q, e[i].staff_id, false);
+		if (e[i].counter > 0)
+			sbuf_addf(&q, "%d\t", e[i].counter);
+		else
+			sbuf_adds(&q, "\\N\t");
+		copy_field(&q, e[i].at, true);
+	}
+	if (q.oom) {
+		sbuf_free(&q);
+		hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
+		return SYNC_LOCAL;
+	}
+	PGresult *r = PQexec(b->pg, "COPY pg_temp._hall_stage(seq, kind, tbl, row_id, payload, staff_id,"
+	                     " counter, at) FROM STDIN");
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		int f = classify(b, r, "上传日志", "sending the journal", err);
+		PQclear(r);
+		sbuf_free(&q);
+		return f;
+	}
+	PQclear(r);
+	/* in pieces of at most 1 MiB (nbytes is an int) */
+	int ok = 1;
+	for (size_t off = 0; off < q.len && ok == 1; ) {
+		size_t len = q.len - off > (1u << 20) ? (1u << 20) : q.len - off;
+		ok = PQputCopyData(b->pg, q.p + off, (int)len);
+		off += len;
+	}
+	sbuf_free(&q);
+	if (ok == 1)
+		ok = PQputCopyEnd(b->pg, NULL);
+	int rc = SYNC_OK;
+	/* the COPY's result, then NULL; a connection lost is a failed result */
+	while ((r = PQgetResult(b->pg)) != NULL) {
+		if (rc == SYNC_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = classify(b, r, "上传日志", "sending the journal", err);
+		PQclear(r);
+	}
+	if (rc == SYNC_OK && ok != 1)
+		rc = classify(b, NULL, "上传日志", "sending the journal", err);
+	return rc;
+}
+
 static int pg_push(struct sync_be *b, const char *hall, int64_t epoch,
                    const struct sync_entry *e, int n, int64_t *acked,
                    struct hall_err *err)
 {
-	struct sbuf j;
-	sbuf_init(&j);
-	sbuf_addc(&j, '[');
-	for (int i = 0; i < n; i++) {
-		sbuf_addf(&j, "%s{\"seq\":%lld,\"kind\":", i ? "," : "", (long long)e[i].seq);
-		sbuf_json_str(&j, e[i].kind);
-		sbuf_adds(&j, ",\"tbl\":");
-		sbuf_json_str(&j, e[i].tbl);
-		sbuf_addf(&j, ",\"row_id\":%lld,\"payload\":", (long long)e[i].row_id);
-		sbuf_json_str(&j, e[i].payload);
-		if (e[i].staff_id) {
-			sbuf_adds(&j, ",\"staff_id\":");
-			sbuf_json_str(&j, e[i].staff_id);
-		}
-		if (e[i].counter > 0)
-			sbuf_addf(&j, ",\"counter\":%d", e[i].counter);
-		sbuf_adds(&j, ",\"at\":");
-		sbuf_json_str(&j, e[i].at);
-		sbuf_addc(&j, '}');
-	}
-	sbuf_addc(&j, ']');
-	if (j.oom) {
-		sbuf_free(&j);
-		hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory");
-		return SYNC_LOCAL;
-	}
 	char ep[32];
 	snprintf(ep, sizeof ep, "%lld", (long long)epoch);
-	const char *p[] = { hall, ep, sbuf_str(&j) };
-	PGresult *r;
-	/* one statement in autocommit: the function's work is one transaction */
-	int rc = run(b, "SELECT central.hall_push($1, $2::bigint, $3::jsonb)", 3, p, &r,
-	             "上传日志", "sending the journal", err);
-	sbuf_free(&j);
+	const char *p1[] = { hall };
+	const char *p2[] = { hall, ep };
+	PGresult *r = NULL;
+	/* one transaction: staged by COPY, applied set-based, cursor advanced */
+	int rc = run(b, "BEGIN", 0, NULL, NULL, "上传日志", "sending the journal", err);
+	if (rc == SYNC_OK)
+		rc = run(b, "SELECT central.hall_stage($1)", 1, p1, NULL, "上传日志", "sending the journal", err);
+	if (rc == SYNC_OK)
+		rc = copy_batch(b, e, n, err);
+	if (rc == SYNC_OK)
+		rc = run(b, "SELECT central.hall_apply($1, $2::bigint)", 2, p2, &r,
+		         "上传日志", "sending the journal", err);
+	if (rc == SYNC_OK) {
+		*acked = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+		rc = run(b, "COMMIT", 0, NULL, NULL, "上传日志", "sending the journal", err);
+	}
+	abort_txn(b);
 	if (rc != SYNC_OK) {
 		if (rc == SYNC_REJECTED && n == 1 && !strstr(err->en, "entry")) {
 			char zh[HALL_ERR_TEXT], en[HALL_ERR_TEXT];
@@ -762,8 +924,6 @@ static int pg_push(struct sync_be *b, const char *hall, int64_t epoch,
 		}
 		return rc;
 	}
-	*acked = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
 	return SYNC_OK;
 }
 

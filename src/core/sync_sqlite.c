@@ -697,13 +697,14 @@ static int money(struct push_ctx *p, const char *allocs, int sign)
 	sqlite3_stmt *sel = stmt(p->b,
 		"SELECT json_extract(j.value, '$.account_no'), json_extract(j.value, '$.bill_period'),"
 		" coalesce(json_extract(j.value, '$.principal_fen'), 0),"
-		" coalesce(json_extract(j.value, '$.prepaid_fen'), 0)"
+		" coalesce(json_extract(j.value, '$.prepaid_fen'), 0),"
+		" coalesce(json_extract(j.value, '$.late_fee_fen'), 0)"
 		" FROM json_each(CASE json_type(?1) WHEN 'array' THEN ?1 ELSE json_array(json(?1)) END) j",
 		p->err);
 	if (!sel)
 		return SYNC_REJECTED;
 	sqlite3_bind_text(sel, 1, allocs, -1, SQLITE_TRANSIENT);
-	struct share { char acc[32], per[16]; int64_t principal, prepaid; bool bill; } sh[64];
+	struct share { char acc[32], per[16]; int64_t principal, prepaid, fee; bool bill; } sh[64];
 	int n = 0, rc;
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW && n < 64) {
 		const unsigned char *acc = sqlite3_column_text(sel, 0);
@@ -713,12 +714,15 @@ static int money(struct push_ctx *p, const char *allocs, int sign)
 		sh[n].bill = per != NULL;
 		sh[n].principal = sqlite3_column_int64(sel, 2);
 		sh[n].prepaid = sqlite3_column_int64(sel, 3);
+		sh[n].fee = sqlite3_column_int64(sel, 4);
 		n++;
 	}
 	sqlite3_reset(sel);
 	for (int i = 0; i < n; i++) {
 		int64_t to_prepaid = sh[i].prepaid;
-		if (sh[i].bill && sh[i].principal) {
+		/* a share of late fee only changes no money here, but the
+		 * bill's status may follow (the hall's verdict) */
+		if (sh[i].bill && (sh[i].principal || sh[i].fee)) {
 			sqlite3_stmt *st = stmt(p->b, "SELECT amount_fen, paid_fen FROM bills"
 			                        " WHERE account_no = ?1 AND period = ?2", p->err);
 			if (!st)
@@ -729,6 +733,8 @@ static int money(struct push_ctx *p, const char *allocs, int sign)
 			int64_t amount = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 			int64_t paid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
 			sqlite3_reset(st);
+			if (rc != SQLITE_ROW && !sh[i].principal)
+				goto prepaid;    /* a fee on a bill the central lacks */
 			if (rc != SQLITE_ROW) {
 				char zh[200], en[200];
 				snprintf(zh, sizeof zh, "缴付的账单 %.31s %.15s 在中心库不存在", sh[i].acc, sh[i].per);
@@ -745,17 +751,39 @@ static int money(struct push_ctx *p, const char *allocs, int sign)
 			} else {
 				np = paid - sh[i].principal < 0 ? 0 : paid - sh[i].principal;
 			}
+			/* the hall's rule: 'paid' only when the principal and the
+			 * late fee are settled.  The hall's verdict on the same
+			 * paid amount decides (the bill row it journaled with the
+			 * payment or reversal, bill.pay / bill.restore, just
+			 * before this entry); without one, 'paid' only if nothing
+			 * came after the due date (this payment, principal paid
+			 * elsewhere).  Same rule as sync_pg.c hall_apply. */
 			st = stmt(p->b, "UPDATE bills SET paid_fen = ?3, status = CASE"
-			          " WHEN ?3 >= amount_fen THEN 'paid' WHEN ?3 > 0 THEN 'partial'"
+			          " WHEN ?3 >= amount_fen THEN coalesce((SELECT"
+			          "  iif(json_extract(j.payload, '$.status') = 'paid', 'paid', 'partial')"
+			          "  FROM journal j WHERE j.hall = ?4 AND j.epoch = ?5 AND j.seq < ?6"
+			          "  AND j.seq >= ?6 - 130 AND j.tbl = 'bills'"
+			          "  AND json_extract(j.payload, '$.account_no') = ?1"
+			          "  AND json_extract(j.payload, '$.period') = ?2"
+			          "  AND json_extract(j.payload, '$.paid_fen') = ?3 ORDER BY j.seq DESC LIMIT 1),"
+			          "  iif(coalesce(paid_elsewhere_on, '') > due_date OR coalesce((SELECT"
+			          "   coalesce(x.paid_on, x.business_date) FROM payments x WHERE x.hall = ?4"
+			          "   AND x.id = ?7), '') > due_date, 'partial', 'paid'))"
+			          " WHEN ?3 > 0 OR coalesce(fee_paid_elsewhere_fen, 0) > 0 THEN 'partial'"
 			          " ELSE 'unpaid' END WHERE account_no = ?1 AND period = ?2", p->err);
 			if (!st)
 				return SYNC_REJECTED;
 			sqlite3_bind_text(st, 1, sh[i].acc, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 2, sh[i].per, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 3, np);
+			sqlite3_bind_text(st, 4, p->hall, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 5, p->epoch);
+			sqlite3_bind_int64(st, 6, p->e->seq);
+			sqlite3_bind_int64(st, 7, p->e->row_id);
 			if ((rc = step_done(p, st)) != SYNC_OK)
 				return rc;
 		}
+prepaid:
 		if (to_prepaid) {
 			sqlite3_stmt *st = stmt(p->b,
 				"UPDATE customers SET prepaid_fen = max(0, prepaid_fen + ?2)"
