@@ -924,6 +924,34 @@ static int apply_ref(struct store *s, const char *kind, const char *key,
 	return rc;
 }
 
+/* Copy out the first column of every row of st (then reset), so that the
+ * rows can be applied with the statement done: *bodies gets n strings, a
+ * NULL one where memory ran out (the caller reports it).  HALL_OK, or an
+ * error once rows could not all be read. */
+static int read_bodies(struct store *s, sqlite3_stmt *st, char ***bodies, int *count,
+                       struct hall_err *err)
+{
+	int n = 0, cap = 0, src;
+	char **b = NULL;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **nb = realloc(b, (size_t)cap * sizeof *nb);
+			if (!nb)
+				break;
+			b = nb;
+		}
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		b[n++] = strdup(v ? v : "");
+	}
+	sqlite3_reset(st);
+	*bodies = b;
+	*count = n;
+	return src == SQLITE_DONE ? HALL_OK
+	       : src == SQLITE_ROW ? hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory")
+	       : store_error(s, src, "同步", "syncing", err);
+}
+
 /* All staged ref_data rows in one write transaction: kept in ref_data and
  * applied to the module tables; a bad row rolls it all back and the error
  * names it.  When a rule or the calendar changed, meta sync_recompute = 1
@@ -934,22 +962,9 @@ static int apply_ref_data(struct store *s, struct sync_report *rep,
 	sqlite3_stmt *st = store_stmt(s, "SELECT body FROM temp.sync_in WHERE tbl = 'ref_data' ORDER BY n", err);
 	if (!st)
 		return err->code;
-	int n = 0, cap = 0, src;
-	char **bodies = NULL;
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			char **nb = realloc(bodies, (size_t)cap * sizeof *nb);
-			if (!nb)
-				break;
-			bodies = nb;
-		}
-		bodies[n++] = strdup((const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_reset(st);
-	int rc = src == SQLITE_DONE ? HALL_OK
-	       : src == SQLITE_ROW ? hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory")
-	       : store_error(s, src, "同步", "syncing", err);
+	int n;
+	char **bodies;
+	int rc = read_bodies(s, st, &bodies, &n, err);
 	if (rc == HALL_OK && n > 0)
 		rc = store_begin(s, err);
 	bool began = rc == HALL_OK && n > 0, recompute = false;
@@ -971,7 +986,8 @@ static int apply_ref_data(struct store *s, struct sync_report *rep,
 			break;
 		}
 		sqlite3_bind_text(st, 1, bodies[i], -1, SQLITE_STATIC);
-		if ((src = sqlite3_step(st)) != SQLITE_ROW) {
+		int src = sqlite3_step(st);
+		if (src != SQLITE_ROW) {
 			sqlite3_reset(st);
 			rc = store_error(s, src, "同步", "syncing", err);
 			break;
@@ -1186,22 +1202,9 @@ static int apply_range(struct store *s, const struct late_fee_rules *rules,
 	sqlite3_bind_int64(st, 1, lo);
 	sqlite3_bind_int64(st, 2, hi);
 	/* copy out: the statement is reset before applying */
-	int n = 0, cap = 0, src;
-	char **bodies = NULL;
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			char **nb = realloc(bodies, (size_t)cap * sizeof *nb);
-			if (!nb)
-				break;
-			bodies = nb;
-		}
-		bodies[n++] = strdup((const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_reset(st);
-	int rc = src == SQLITE_DONE ? HALL_OK
-	       : src == SQLITE_ROW ? hall_err_set(err, HALL_ENOMEM, NULL, "内存不足", "out of memory")
-	       : store_error(s, src, "同步", "syncing", err);
+	int n;
+	char **bodies;
+	int rc = read_bodies(s, st, &bodies, &n, err);
 	for (int i = 0; i < n; i++) {
 		if (rc == HALL_OK)
 			rc = bodies[i] ? apply_row(s, tbl, bodies[i], now, rep, err)
