@@ -180,6 +180,28 @@ check "$BACKEND: sync the fee" 0 sync_hall 001
 eq "$BACKEND: fee settled: 'paid' at the hall and at the central" "$(bst)" "paid paid"
 same 001 "$BACKEND: after the fees both sides equal"
 
+# --------------- one payment covering 140 overdue bills (more than any
+# fixed window or array of shares): every bill reaches the central, paid,
+# with the hall's verdict (principal and late fee settled)
+mark "one payment of 140 overdue bills"
+mb=$(sq "$(db_of 001)" "SELECT account_no FROM customers WHERE category = 'residential' AND status = 'normal' ORDER BY account_no LIMIT 1 OFFSET 11")
+vals=""; y=2014; m=1; i=0
+while [ $i -lt 140 ]; do
+	per=$(printf '%04d-%02d' $y $m)
+	vals="$vals${vals:+,}('$mb', '$per', 10, 1000, 0, '$per-25', 'unpaid', '$per-01T00:00:00Z', '001')"
+	m=$((m + 1)); [ $m -gt 12 ] && { m=1; y=$((y + 1)); }
+	i=$((i + 1))
+done
+cq "INSERT INTO ${C}bills(account_no, period, kwh, amount_fen, paid_fen, due_date, status, created_at, hall) VALUES $vals" >/dev/null
+check "$BACKEND: pull 140 overdue bills" 0 sync_hall 001
+eq "$BACKEND: the hall has them unpaid" "$(sq "$(db_of 001)" "SELECT count(*) FROM bills WHERE account_no = '$mb' AND period < '2025-09' AND status = 'unpaid' AND amount_fen = 1000")" 140
+check "$BACKEND: one payment covers them all, with their late fees" 0 pay 001 "$mb" 48000.00
+eq "$BACKEND: all 140 'paid' at the hall" "$(sq "$(db_of 001)" "SELECT count(*) FROM bills WHERE account_no = '$mb' AND period < '2025-09' AND status = 'paid'")" 140
+check "$BACKEND: sync the payment" 0 sync_hall 001
+eq "$BACKEND: all 140 paid at the central, to the fen" "$(cq "SELECT count(*) || ' ' || sum(paid_fen) FROM ${C}bills WHERE account_no = '$mb' AND period < '2025-09' AND status = 'paid'")" "140 140000"
+eq "$BACKEND: the prepaid rest at the central equals the hall's" "$(cq "SELECT prepaid_fen FROM ${C}customers WHERE account_no = '$mb'")" "$(sq "$(db_of 001)" "SELECT prepaid_fen FROM customers WHERE account_no = '$mb'")"
+same 001 "$BACKEND: after the 140-bill payment both sides equal"
+
 # ------------------- a payment reversed after the central acknowledged it
 mark "reversal after acknowledgement"
 rv=$(unpaid_account 001 5)

@@ -173,6 +173,10 @@ static void test_refusals(void **state)
 	expect_refused(s, token, 1000, "password change");
 	exec(s, "UPDATE staff SET must_change = 0 WHERE id = '1001'");
 	assert_int_equal(auth_session_check(s, "1001", token, 1000, &u, &e), HALL_OK);
+	/* a clerk made an administrator since (a pull can) keeps no session */
+	exec(s, "UPDATE staff SET role = 'admin' WHERE id = '1001'");
+	expect_refused(s, token, 1000, "administrator");
+	exec(s, "UPDATE staff SET role = 'clerk' WHERE id = '1001'");
 
 	/* an administrator's reset ends it */
 	assert_int_equal(auth_user_passwd(s, &admin, "1001", "new-pass-1", &e), HALL_OK);
@@ -180,7 +184,7 @@ static void test_refusals(void **state)
 	expect_refused(s, token, 1000, "password changed");
 	/* every refusal is a failed login in the audit log, naming why */
 	assert_int_equal(one_int(s, "SELECT count(*) FROM audit WHERE kind = 'login.fail'"
-	                            " AND detail LIKE 'session: %'"), 8);
+	                            " AND detail LIKE 'session: %'"), 9);
 	assert_int_equal(one_int(s, "SELECT count(*) FROM audit WHERE kind = 'login.fail'"
 	                            " AND detail LIKE 'session: belongs to another Unix user%'"), 2);
 	store_close(s);

@@ -773,6 +773,9 @@ int auth_session_check(struct store *s, const char *id, const char *token,
 		return session_refused(s, err, id, u.id, "因工号已锁定而暂停", "is suspended while the staff id is locked");
 	if (u.must_change)
 		return session_refused(s, err, id, u.id, "须先修改密码", "needs a password change first");
+	/* made an administrator since (a pull can change a role): no session */
+	if (u.role == ROLE_ADMIN)
+		return session_refused(s, err, id, u.id, "不适用于系统管理员", "is not for an administrator");
 	char detail[40];
 	snprintf(detail, sizeof detail, "session:%.12s", th);
 	int arc = audit_login(s, "login.session", u.id, id, detail, err);

@@ -527,13 +527,17 @@ static const char functions[] =
 "   PERFORM 1 FROM customers x WHERE x.account_no IN (SELECT account_no FROM _m) ORDER BY x.id FOR UPDATE;"
 /* the hall's verdicts: the bill rows it journaled with its payments and
  * reversals (bill.pay, bill.restore), status decided with its late fee
- * rules; those of this batch and of the entries just before it (a
- * payment's entries may straddle two batches) */
+ * rules; those of this batch and, before it, back to the last entry of
+ * another kind (a payment's entries, however many bills it covers, may
+ * straddle two batches).  The latest verdict before a share on the same
+ * paid amount is its own transaction's. */
 "   INSERT INTO pg_temp._v SELECT b.seq, b.j ->> 'account_no', b.j ->> 'period', (b.j ->> 'paid_fen')::bigint,"
 "    b.j ->> 'status' FROM pg_temp._b3 b WHERE b.tbl = 'bills' AND jsonb_typeof(b.j) = 'object'"
 "    UNION ALL SELECT j.seq, y.x ->> 'account_no', y.x ->> 'period', (y.x ->> 'paid_fen')::bigint,"
 "    y.x ->> 'status' FROM journal j, LATERAL (SELECT j.payload::jsonb AS x) y"
-"    WHERE j.hall = p_hall AND j.epoch = p_epoch AND j.seq >= v_first - 130 AND j.seq < v_first"
+"    WHERE j.hall = p_hall AND j.epoch = p_epoch AND j.seq < v_first AND j.seq > coalesce((SELECT max(k.seq)"
+"     FROM journal k WHERE k.hall = p_hall AND k.epoch = p_epoch AND k.seq < v_first AND k.kind NOT IN"
+"     ('bill.pay', 'bill.restore', 'customer.prepaid', 'reversal.create') AND k.kind NOT LIKE 'audit.%'), 0)"
 "     AND j.tbl = 'bills';"
 "   WITH d AS (SELECT account_no, period, sum(principal) AS p, max(seq) AS s, max(paid_on) AS on_"
 "     FROM _m WHERE period IS NOT NULL GROUP BY account_no, period),"
@@ -549,7 +553,7 @@ static const char functions[] =
  * elsewhere) */
 "     status = CASE WHEN least(x.amount_fen, greatest(0, x.paid_fen + d.p)) >= x.amount_fen THEN coalesce("
 "       (SELECT CASE v.status WHEN 'paid' THEN 'paid' ELSE 'partial' END FROM _v v"
-"        WHERE v.account_no = x.account_no AND v.period = x.period AND v.seq < d.s AND v.seq >= d.s - 130"
+"        WHERE v.account_no = x.account_no AND v.period = x.period AND v.seq < d.s"
 "         AND v.paid = least(x.amount_fen, greatest(0, x.paid_fen + d.p)) ORDER BY v.seq DESC LIMIT 1),"
 "       CASE WHEN coalesce(x.paid_elsewhere_on, '') > x.due_date OR coalesce(d.on_, '') > x.due_date"
 "        THEN 'partial' ELSE 'paid' END)"
@@ -873,14 +877,21 @@ static int copy_batch(struct sync_be *b, const struct sync_entry *e, int n,
 		off += len;
 	}
 	sbuf_free(&q);
+	/* end the COPY in any case: a failed send must not leave libpq in
+	 * copy-in state, where PQgetResult never returns NULL */
 	if (ok == 1)
 		ok = PQputCopyEnd(b->pg, NULL);
+	else
+		PQputCopyEnd(b->pg, "hall: sending the batch failed");
 	int rc = SYNC_OK;
 	/* the COPY's result, then NULL; a connection lost is a failed result */
 	while ((r = PQgetResult(b->pg)) != NULL) {
+		bool still_copying = PQresultStatus(r) == PGRES_COPY_IN;
 		if (rc == SYNC_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
 			rc = classify(b, r, "上传日志", "sending the journal", err);
 		PQclear(r);
+		if (still_copying)
+			break;
 	}
 	if (rc == SYNC_OK && ok != 1)
 		rc = classify(b, NULL, "上传日志", "sending the journal", err);

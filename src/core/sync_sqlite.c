@@ -704,9 +704,17 @@ static int money(struct push_ctx *p, const char *allocs, int sign)
 	if (!sel)
 		return SYNC_REJECTED;
 	sqlite3_bind_text(sel, 1, allocs, -1, SQLITE_TRANSIENT);
-	struct share { char acc[32], per[16]; int64_t principal, prepaid, fee; bool bill; } sh[64];
-	int n = 0, rc;
-	while ((rc = sqlite3_step(sel)) == SQLITE_ROW && n < 64) {
+	/* every share, however many bills one payment covers */
+	struct share { char acc[32], per[16]; int64_t principal, prepaid, fee; bool bill; } *sh = NULL;
+	int n = 0, cap = 0, rc;
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			struct share *nsh = realloc(sh, (size_t)cap * sizeof *nsh);
+			if (!nsh)
+				break;
+			sh = nsh;
+		}
 		const unsigned char *acc = sqlite3_column_text(sel, 0);
 		const unsigned char *per = sqlite3_column_text(sel, 1);
 		snprintf(sh[n].acc, sizeof sh[n].acc, "%s", acc ? (const char *)acc : "");
@@ -718,6 +726,12 @@ static int money(struct push_ctx *p, const char *allocs, int sign)
 		n++;
 	}
 	sqlite3_reset(sel);
+	if (rc != SQLITE_DONE) {
+		free(sh);
+		return rc == SQLITE_ROW
+			? reject(p, "内存不足，无法读取缴费分摊", "out of memory reading the payment's shares")
+			: reject(p, "无法读取缴费分摊", "cannot read the payment's shares");
+	}
 	for (int i = 0; i < n; i++) {
 		int64_t to_prepaid = sh[i].prepaid;
 		/* a share of late fee only changes no money here, but the
@@ -725,8 +739,10 @@ static int money(struct push_ctx *p, const char *allocs, int sign)
 		if (sh[i].bill && (sh[i].principal || sh[i].fee)) {
 			sqlite3_stmt *st = stmt(p->b, "SELECT amount_fen, paid_fen FROM bills"
 			                        " WHERE account_no = ?1 AND period = ?2", p->err);
-			if (!st)
-				return SYNC_REJECTED;
+			if (!st) {
+				rc = SYNC_REJECTED;
+				goto out;
+			}
 			sqlite3_bind_text(st, 1, sh[i].acc, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 2, sh[i].per, -1, SQLITE_STATIC);
 			rc = sqlite3_step(st);
@@ -739,7 +755,8 @@ static int money(struct push_ctx *p, const char *allocs, int sign)
 				char zh[200], en[200];
 				snprintf(zh, sizeof zh, "缴付的账单 %.31s %.15s 在中心库不存在", sh[i].acc, sh[i].per);
 				snprintf(en, sizeof en, "the bill paid, %.31s %.15s, is not at the central", sh[i].acc, sh[i].per);
-				return reject(p, zh, en);
+				rc = reject(p, zh, en);
+				goto out;
 			}
 			int64_t np;
 			if (sign > 0) {
@@ -754,15 +771,20 @@ static int money(struct push_ctx *p, const char *allocs, int sign)
 			/* the hall's rule: 'paid' only when the principal and the
 			 * late fee are settled.  The hall's verdict on the same
 			 * paid amount decides (the bill row it journaled with the
-			 * payment or reversal, bill.pay / bill.restore, just
-			 * before this entry); without one, 'paid' only if nothing
+			 * payment or reversal, bill.pay / bill.restore, among the
+			 * entries of the same transaction just before this entry:
+			 * back to the last entry of another kind, however many
+			 * bills the payment covers); without one, 'paid' only if nothing
 			 * came after the due date (this payment, principal paid
 			 * elsewhere).  Same rule as sync_pg.c hall_apply. */
 			st = stmt(p->b, "UPDATE bills SET paid_fen = ?3, status = CASE"
 			          " WHEN ?3 >= amount_fen THEN coalesce((SELECT"
 			          "  iif(json_extract(j.payload, '$.status') = 'paid', 'paid', 'partial')"
 			          "  FROM journal j WHERE j.hall = ?4 AND j.epoch = ?5 AND j.seq < ?6"
-			          "  AND j.seq >= ?6 - 130 AND j.tbl = 'bills'"
+			          "  AND j.seq > coalesce((SELECT max(k.seq) FROM journal k WHERE k.hall = ?4"
+			          "   AND k.epoch = ?5 AND k.seq < ?6 AND k.kind NOT IN ('bill.pay', 'bill.restore',"
+			          "   'customer.prepaid', 'reversal.create') AND k.kind NOT LIKE 'audit.%'), 0)"
+			          "  AND j.tbl = 'bills'"
 			          "  AND json_extract(j.payload, '$.account_no') = ?1"
 			          "  AND json_extract(j.payload, '$.period') = ?2"
 			          "  AND json_extract(j.payload, '$.paid_fen') = ?3 ORDER BY j.seq DESC LIMIT 1),"
@@ -771,8 +793,10 @@ static int money(struct push_ctx *p, const char *allocs, int sign)
 			          "   AND x.id = ?7), '') > due_date, 'partial', 'paid'))"
 			          " WHEN ?3 > 0 OR coalesce(fee_paid_elsewhere_fen, 0) > 0 THEN 'partial'"
 			          " ELSE 'unpaid' END WHERE account_no = ?1 AND period = ?2", p->err);
-			if (!st)
-				return SYNC_REJECTED;
+			if (!st) {
+				rc = SYNC_REJECTED;
+				goto out;
+			}
 			sqlite3_bind_text(st, 1, sh[i].acc, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 2, sh[i].per, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 3, np);
@@ -781,28 +805,34 @@ static int money(struct push_ctx *p, const char *allocs, int sign)
 			sqlite3_bind_int64(st, 6, p->e->seq);
 			sqlite3_bind_int64(st, 7, p->e->row_id);
 			if ((rc = step_done(p, st)) != SYNC_OK)
-				return rc;
+				goto out;
 		}
 prepaid:
 		if (to_prepaid) {
 			sqlite3_stmt *st = stmt(p->b,
 				"UPDATE customers SET prepaid_fen = max(0, prepaid_fen + ?2)"
 				" WHERE account_no = ?1", p->err);
-			if (!st)
-				return SYNC_REJECTED;
+			if (!st) {
+				rc = SYNC_REJECTED;
+				goto out;
+			}
 			sqlite3_bind_text(st, 1, sh[i].acc, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 2, sign * to_prepaid);
 			if ((rc = step_done(p, st)) != SYNC_OK)
-				return rc;
+				goto out;
 			if (sqlite3_changes(p->b->db) == 0) {
 				char zh[200], en[200];
 				snprintf(zh, sizeof zh, "户号 %.31s 在中心库不存在", sh[i].acc);
 				snprintf(en, sizeof en, "account %.31s is not at the central", sh[i].acc);
-				return reject(p, zh, en);
+				rc = reject(p, zh, en);
+				goto out;
 			}
 		}
 	}
-	return SYNC_OK;
+	rc = SYNC_OK;
+out:
+	free(sh);
+	return rc;
 }
 
 /* Replace the central copy of a hall row (fact) or set of rows (child). */
