@@ -605,7 +605,9 @@ static const char sql_bill_upsert[] =
 	"  excluded.status)";
 
 /* A pulled bill's money outside the hall counters, kept in bill_elsewhere
- * (a row only while there is something to keep). */
+ * (a row is made when there is something to keep; once the central clears
+ * it, the row stays with paid_on NULL and fee_paid_fen 0, which reckons
+ * the late fee as if there were none). */
 static const char sql_bill_elsewhere[] =
 	"INSERT INTO bill_elsewhere(bill_id, paid_on, fee_paid_fen, updated_at)"
 	" SELECT b.id, s.body ->> '$.paid_elsewhere_on',"
