@@ -544,9 +544,19 @@ static void test_change_rules_per_year(void **state)
 	r.value = 3;
 	assert_int_equal(worules_change_set(S, &clerk, &r, &e), HALL_EPERM);
 	assert_int_equal(worules_change_set(S, &admin, &r, &e), HALL_OK);
+	/* "none" from a later date, right after a value in the same process:
+	 * no value in force from then on */
+	snprintf(r.effective_from, sizeof r.effective_from, "2030-01-01");
+	r.has_value = false;
+	assert_int_equal(worules_change_set(S, &admin, &r, &e), HALL_OK);
+	assert_int_equal(worules_change_value(S, "suspend", "max_per_year", "2030-01-02", &has, &v, eff, &e), HALL_OK);
+	assert_false(has);
+	exec("DELETE FROM change_rules WHERE effective_from = '2030-01-01'");
+	snprintf(r.effective_from, sizeof r.effective_from, "2024-07-01");
+	r.has_value = true;
 	snprintf(r.rule, sizeof r.rule, "max_forever");
 	assert_int_equal(worules_change_set(S, &admin, &r, &e), HALL_EINVAL);
-	assert_int_equal(one_int("SELECT count(*) FROM journal WHERE kind = 'rules.change'"), 1);
+	assert_int_equal(one_int("SELECT count(*) FROM journal WHERE kind = 'rules.change'"), 2);
 	now("2024-07-02T02:00:00Z");
 	exec("UPDATE changes SET status = 'done' WHERE account_no = '0010000005'");
 	expect(submit("change", NULL, "account_no=0010000005", "change_type=suspend",

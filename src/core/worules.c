@@ -232,6 +232,42 @@ static int check_rule(const struct deadline_rule *r, struct hall_err *err)
 	return HALL_OK;
 }
 
+/* Insert or replace r (keyed by kind, subtype, clock), by staff_id (NULL:
+ * from the central) at updated_at; *id the row.  Inside the caller's
+ * transaction. */
+static int upsert_deadline(struct store *s, const struct deadline_rule *r,
+                           const char *staff_id, const char *updated_at,
+                           int64_t *id, struct hall_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s,
+		"INSERT INTO deadline_rules(wo_kind, subtype, clock, start_stage, stop_stage,"
+		" pause_stages, amount, unit, note, staff_id, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+		" ON CONFLICT(wo_kind, subtype, clock) DO UPDATE SET"
+		" start_stage = excluded.start_stage, stop_stage = excluded.stop_stage,"
+		" pause_stages = excluded.pause_stages, amount = excluded.amount,"
+		" unit = excluded.unit, note = excluded.note, staff_id = excluded.staff_id,"
+		" updated_at = excluded.updated_at RETURNING id", err);
+	if (!st)
+		return stmt_code(err);
+	sqlite3_bind_text(st, 1, r->wo_kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->subtype, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->clock, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->start_stage, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->stop_stage, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->pause_stages, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, r->amount);
+	sqlite3_bind_text(st, 8, r->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, r->note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, staff_id, -1, SQLITE_STATIC);   /* NULL binds NULL */
+	sqlite3_bind_text(st, 11, updated_at, -1, SQLITE_STATIC);
+	int src = sqlite3_step(st);
+	*id = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return src == SQLITE_ROW ? HALL_OK
+		: store_error(s, src, "保存时限规则", "saving the deadline rule", err);
+}
+
 int worules_deadline_set(struct store *s, const struct hall_actor *actor,
                          const struct deadline_rule *in, int *recomputed,
                          struct hall_err *err)
@@ -265,37 +301,9 @@ int worules_deadline_set(struct store *s, const struct hall_actor *actor,
 		goto fail;
 	char now[21];
 	store_now_utc(now);
-	sqlite3_stmt *st = store_stmt(s,
-		"INSERT INTO deadline_rules(wo_kind, subtype, clock, start_stage, stop_stage,"
-		" pause_stages, amount, unit, note, staff_id, updated_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-		" ON CONFLICT(wo_kind, subtype, clock) DO UPDATE SET"
-		" start_stage = excluded.start_stage, stop_stage = excluded.stop_stage,"
-		" pause_stages = excluded.pause_stages, amount = excluded.amount,"
-		" unit = excluded.unit, note = excluded.note, staff_id = excluded.staff_id,"
-		" updated_at = excluded.updated_at RETURNING id", err);
-	if (!st) {
-		rc = stmt_code(err);
+	int64_t id;
+	if ((rc = upsert_deadline(s, &r, actor->user.id, now, &id, err)) != HALL_OK)
 		goto fail;
-	}
-	sqlite3_bind_text(st, 1, r.wo_kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r.subtype, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r.clock, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r.start_stage, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, r.stop_stage, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, r.pause_stages, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 7, r.amount);
-	sqlite3_bind_text(st, 8, r.unit, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, r.note, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, actor->user.id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
-	int src = sqlite3_step(st);
-	int64_t id = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (src != SQLITE_ROW) {
-		rc = store_error(s, src, "保存时限规则", "saving the deadline rule", err);
-		goto fail;
-	}
 	if ((rc = store_journal_row(s, "rules.deadline", "deadline_rules", id,
 	                            actor->user.id, actor->counter, err)) != HALL_OK)
 		goto fail;
@@ -318,31 +326,8 @@ int worules_deadline_apply(struct store *s, const struct deadline_rule *r,
 	int rc = check_rule(r, err);
 	if (rc != HALL_OK)
 		return rc;
-	sqlite3_stmt *st = store_stmt(s,
-		"INSERT INTO deadline_rules(wo_kind, subtype, clock, start_stage, stop_stage,"
-		" pause_stages, amount, unit, note, staff_id, updated_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10)"
-		" ON CONFLICT(wo_kind, subtype, clock) DO UPDATE SET"
-		" start_stage = excluded.start_stage, stop_stage = excluded.stop_stage,"
-		" pause_stages = excluded.pause_stages, amount = excluded.amount,"
-		" unit = excluded.unit, note = excluded.note, staff_id = NULL,"
-		" updated_at = excluded.updated_at", err);
-	if (!st)
-		return stmt_code(err);
-	sqlite3_bind_text(st, 1, r->wo_kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->subtype, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->clock, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r->start_stage, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, r->stop_stage, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, r->pause_stages, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 7, r->amount);
-	sqlite3_bind_text(st, 8, r->unit, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, r->note, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, updated_at, -1, SQLITE_STATIC);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	return src == SQLITE_DONE ? HALL_OK
-		: store_error(s, src, "保存时限规则", "saving the deadline rule", err);
+	int64_t id;
+	return upsert_deadline(s, r, NULL, updated_at, &id, err);
 }
 
 /* -------------------------------------------------------- change rules */
@@ -405,18 +390,19 @@ static int check_change_rule(const struct change_rule *r, struct hall_err *err)
 	return HALL_OK;
 }
 
-int worules_change_apply(struct store *s, const struct change_rule *r,
-                         const char *updated_at, struct hall_err *err)
+/* Insert or replace r (keyed by type, rule, effective date), by staff_id
+ * (NULL: from the central) at updated_at; *id the row.  Inside the
+ * caller's transaction.  A rule without a value ("none") stores NULL. */
+static int upsert_change(struct store *s, const struct change_rule *r,
+                         const char *staff_id, const char *updated_at,
+                         int64_t *id, struct hall_err *err)
 {
-	int rc = check_change_rule(r, err);
-	if (rc != HALL_OK)
-		return rc;
 	sqlite3_stmt *st = store_stmt(s,
 		"INSERT INTO change_rules(change_type, rule, effective_from, value, note,"
-		" staff_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)"
+		" staff_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 		" ON CONFLICT(change_type, rule, effective_from) DO UPDATE SET"
-		" value = excluded.value, note = excluded.note, staff_id = NULL,"
-		" updated_at = excluded.updated_at", err);
+		" value = excluded.value, note = excluded.note, staff_id = excluded.staff_id,"
+		" updated_at = excluded.updated_at RETURNING id", err);
 	if (!st)
 		return stmt_code(err);
 	sqlite3_bind_text(st, 1, r->change_type, -1, SQLITE_STATIC);
@@ -425,11 +411,23 @@ int worules_change_apply(struct store *s, const struct change_rule *r,
 	if (r->has_value)
 		sqlite3_bind_int64(st, 4, r->value);
 	sqlite3_bind_text(st, 5, r->note, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, updated_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, staff_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, updated_at, -1, SQLITE_STATIC);
 	int src = sqlite3_step(st);
+	*id = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	return src == SQLITE_DONE ? HALL_OK
+	return src == SQLITE_ROW ? HALL_OK
 		: store_error(s, src, "保存变更规则", "saving the change rule", err);
+}
+
+int worules_change_apply(struct store *s, const struct change_rule *r,
+                         const char *updated_at, struct hall_err *err)
+{
+	int rc = check_change_rule(r, err);
+	if (rc != HALL_OK)
+		return rc;
+	int64_t id;
+	return upsert_change(s, r, NULL, updated_at, &id, err);
 }
 
 int worules_change_set(struct store *s, const struct hall_actor *actor,
@@ -444,33 +442,11 @@ int worules_change_set(struct store *s, const struct hall_actor *actor,
 		return rc;
 	char now[21];
 	store_now_utc(now);
-	sqlite3_stmt *st = store_stmt(s,
-		"INSERT INTO change_rules(change_type, rule, effective_from, value, note,"
-		" staff_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-		" ON CONFLICT(change_type, rule, effective_from) DO UPDATE SET"
-		" value = excluded.value, note = excluded.note, staff_id = excluded.staff_id,"
-		" updated_at = excluded.updated_at RETURNING id", err);
-	if (!st) {
-		store_rollback(s);
-		return stmt_code(err);
-	}
-	sqlite3_bind_text(st, 1, r->change_type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->rule, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->effective_from, -1, SQLITE_STATIC);
-	if (r->has_value)
-		sqlite3_bind_int64(st, 4, r->value);
-	sqlite3_bind_text(st, 5, r->note, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, actor->user.id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-	int src = sqlite3_step(st);
-	int64_t id = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (src != SQLITE_ROW) {
-		store_rollback(s);
-		return store_error(s, src, "保存变更规则", "saving the change rule", err);
-	}
-	rc = store_journal_row(s, "rules.change", "change_rules", id, actor->user.id,
-	                       actor->counter, err);
+	int64_t id;
+	rc = upsert_change(s, r, actor->user.id, now, &id, err);
+	if (rc == HALL_OK)
+		rc = store_journal_row(s, "rules.change", "change_rules", id, actor->user.id,
+		                       actor->counter, err);
 	if (rc == HALL_OK)
 		return store_commit(s, err);
 	store_rollback(s);
@@ -969,25 +945,37 @@ static int check_setting(const char *key, const char *value, struct hall_err *er
 		"no setting \"%s\" (work_window, repeat_window_days, lockout_failures, lockout_minutes)", key);
 }
 
+/* Insert or replace a setting, by staff_id (NULL: from the central) at
+ * updated_at; *id the row.  Inside the caller's transaction. */
+static int upsert_setting(struct store *s, const char *key, const char *value,
+                          const char *staff_id, const char *updated_at,
+                          int64_t *id, struct hall_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s,
+		"INSERT INTO work_settings(key, value, staff_id, updated_at) VALUES (?1, ?2, ?3, ?4)"
+		" ON CONFLICT(key) DO UPDATE SET value = excluded.value, staff_id = excluded.staff_id,"
+		" updated_at = excluded.updated_at RETURNING id", err);
+	if (!st)
+		return stmt_code(err);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, staff_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, updated_at, -1, SQLITE_STATIC);
+	int src = sqlite3_step(st);
+	*id = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return src == SQLITE_ROW ? HALL_OK
+		: store_error(s, src, "保存设置", "saving the setting", err);
+}
+
 int worules_setting_apply(struct store *s, const char *key, const char *value,
                           const char *updated_at, struct hall_err *err)
 {
 	int rc = check_setting(key, value, err);
 	if (rc != HALL_OK)
 		return rc;
-	sqlite3_stmt *st = store_stmt(s,
-		"INSERT INTO work_settings(key, value, staff_id, updated_at) VALUES (?1, ?2, NULL, ?3)"
-		" ON CONFLICT(key) DO UPDATE SET value = excluded.value, staff_id = NULL,"
-		" updated_at = excluded.updated_at", err);
-	if (!st)
-		return stmt_code(err);
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, updated_at, -1, SQLITE_STATIC);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	return src == SQLITE_DONE ? HALL_OK
-		: store_error(s, src, "保存设置", "saving the setting", err);
+	int64_t id;
+	return upsert_setting(s, key, value, NULL, updated_at, &id, err);
 }
 
 int worules_setting_set(struct store *s, const struct hall_actor *actor,
@@ -1006,27 +994,11 @@ int worules_setting_set(struct store *s, const struct hall_actor *actor,
 		return rc;
 	char now[21];
 	store_now_utc(now);
-	sqlite3_stmt *st = store_stmt(s,
-		"INSERT INTO work_settings(key, value, staff_id, updated_at) VALUES (?1, ?2, ?3, ?4)"
-		" ON CONFLICT(key) DO UPDATE SET value = excluded.value, staff_id = excluded.staff_id,"
-		" updated_at = excluded.updated_at RETURNING id", err);
-	if (!st) {
-		store_rollback(s);
-		return stmt_code(err);
-	}
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, actor->user.id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	int src = sqlite3_step(st);
-	int64_t id = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (src != SQLITE_ROW) {
-		store_rollback(s);
-		return store_error(s, src, "保存设置", "saving the setting", err);
-	}
-	rc = store_journal_row(s, "rules.setting", "work_settings", id, actor->user.id,
-	                       actor->counter, err);
+	int64_t id;
+	rc = upsert_setting(s, key, value, actor->user.id, now, &id, err);
+	if (rc == HALL_OK)
+		rc = store_journal_row(s, "rules.setting", "work_settings", id, actor->user.id,
+		                       actor->counter, err);
 	if (rc == HALL_OK && window)
 		rc = workorder_recompute_open(s, actor, recomputed, err);
 	if (rc == HALL_OK)
