@@ -622,7 +622,7 @@ struct hrow {
 };
 
 struct hrows {
-	struct hrow r[128];
+	struct hrow r[1000];   /* a hall code is three digits: every hall fits */
 	int n;
 };
 
